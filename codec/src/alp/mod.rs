@@ -1,0 +1,294 @@
+//! ALP (Adaptive Lossless floating-Point, Afroozeh et al. 2023) for decimal-like floats: a value
+//! `v` is stored as the integer `d = round(v * 10^e * 10^-f)` when `d * 10^f * 10^-e` gives back
+//! exactly the same bits; every other value (NaN, infinities, -0.0, values with more digits or too
+//! large) is an exception stored as raw bits at its position. Prices on a 0.01 grid become ticks
+//! (`e = 2`), which the cascade then deltas and bit-packs. Exceptions leave the previous integer
+//! in their slot so they do not widen the packed stream. `(e, f)` are chosen per chunk on a sample.
+//!
+//! Decoding multiplies by `10^-e` or, when that is not exact for the chunk, divides by `10^e`
+//! (exact for every value parsed from decimal text with few enough digits).
+//!
+//! Layout after the tag: `u8 e` · `u8 f` · `u8 mode` (0 multiply, 1 divide) · `u32 exceptions` · child integers (`len` signed words)
+//! · if exceptions: child positions (`u32`, increasing) · child raw bits.
+//! This module owns the ALP arithmetic and that layout; `f64` uses `u64` words, `f32` `u32`.
+
+use crate::bytes::{Reader, put_child, put_count};
+use crate::cascade::{self, Kind};
+use crate::encoding::decode_words;
+use crate::word::Word;
+use crate::{Error, Result};
+
+macro_rules! alp_float {
+    ($m:ident, $f:ty, $u:ty, $i:ty, $max_e:literal, $limit:expr, $magic:expr, [$($p:literal),*], [$($q:literal),*]) => {
+        pub(crate) mod $m {
+            /// Largest exponent tried.
+            pub(crate) const MAX_E: u8 = $max_e;
+            const POW10: [$f; $max_e + 1] = [$($p),*];
+            const FRAC10: [$f; $max_e + 1] = [$($q),*];
+
+            /// `d` if `v` survives the round trip with `(e, f)`; `div` decodes by dividing by
+            /// `10^e` (exact for values parsed from decimal text) instead of multiplying by `10^-e`.
+            #[inline(always)]
+            pub(crate) fn encode_one(v: $f, e: u8, f: u8, div: bool) -> Option<$i> {
+                let x = v * POW10[e as usize] * FRAC10[f as usize];
+                if x.is_nan() || x.abs() >= $limit {
+                    return None;
+                }
+                let d = ((x + $magic) - $magic) as $i;
+                (decode_one(d, e, f, div).to_bits() == v.to_bits()).then_some(d)
+            }
+
+            #[inline(always)]
+            pub(crate) fn decode_one(d: $i, e: u8, f: u8, div: bool) -> $f {
+                if div {
+                    d as $f * POW10[f as usize] / POW10[e as usize]
+                } else {
+                    d as $f * POW10[f as usize] * FRAC10[e as usize]
+                }
+            }
+
+            /// Exceptions and the bit width of the integer range for `(e, f)` over `sample`.
+            pub(crate) fn trial(sample: &[$f], e: u8, f: u8, div: bool) -> (usize, u32) {
+                let (mut lo, mut hi, mut exc) = (<$i>::MAX, <$i>::MIN, 0usize);
+                for &v in sample {
+                    match encode_one(v, e, f, div) {
+                        Some(d) => {
+                            lo = lo.min(d);
+                            hi = hi.max(d);
+                        }
+                        None => exc += 1,
+                    }
+                }
+                let width = if lo > hi { 0 } else { <$u>::BITS - (hi.wrapping_sub(lo) as $u).leading_zeros() };
+                (exc, width)
+            }
+
+            /// The `(e, f, div)` that minimise estimated bits over `sample`: first the smallest
+            /// exponent with the fewest exceptions (multiplying when that is as exact as dividing),
+            /// then the factor that narrows the integers most.
+            pub(crate) fn choose(sample: &[$f]) -> (u8, u8, bool) {
+                let sample = &sample[..sample.len().min(1024)];
+                let mut best_e = (0u8, false, usize::MAX);
+                'search: for e in 0..=MAX_E {
+                    for div in [false, true] {
+                        let (exc, _) = trial(sample, e, 0, div);
+                        if exc < best_e.2 {
+                            best_e = (e, div, exc);
+                        }
+                        if exc == 0 {
+                            break 'search;
+                        }
+                    }
+                }
+                let (e, div, _) = best_e;
+                let mut best = (0u8, u64::MAX);
+                for f in 0..=e {
+                    let (exc, width) = trial(sample, e, f, div);
+                    let bits = width as u64 * sample.len() as u64 + exc as u64 * (<$u>::BITS as u64 + 32);
+                    if bits < best.1 {
+                        best = (f, bits);
+                    }
+                }
+                (e, best.0, div)
+            }
+
+            /// Integers (exceptions filled with the previous integer), exception positions and bits.
+            pub(crate) fn split(values: &[$f], e: u8, f: u8, div: bool) -> (Vec<$u>, Vec<u32>, Vec<$u>) {
+                let mut ints = Vec::with_capacity(values.len());
+                let (mut pos, mut raw) = (Vec::new(), Vec::new());
+                let mut fill: $i = 0;
+                for (i, &v) in values.iter().enumerate() {
+                    match encode_one(v, e, f, div) {
+                        Some(d) => {
+                            fill = d;
+                            ints.push(d as $u);
+                        }
+                        None => {
+                            ints.push(fill as $u);
+                            pos.push(i as u32);
+                            raw.push(v.to_bits());
+                        }
+                    }
+                }
+                (ints, pos, raw)
+            }
+
+            /// In place: integers (as words) to float bits.
+            pub(crate) fn decode_in_place(words: &mut [$u], e: u8, f: u8, div: bool) {
+                // Two loops so each has no branch inside and vectorises.
+                if div {
+                    let (a, b) = (POW10[f as usize], POW10[e as usize]);
+                    words.iter_mut().for_each(|w| *w = (*w as $i as $f * a / b).to_bits());
+                } else {
+                    let (a, b) = (POW10[f as usize], FRAC10[e as usize]);
+                    words.iter_mut().for_each(|w| *w = (*w as $i as $f * a * b).to_bits());
+                }
+            }
+        }
+    };
+}
+
+alp_float!(
+    f64s,
+    f64,
+    u64,
+    i64,
+    18,
+    2_251_799_813_685_248.0, /* 2^51 */
+    6_755_399_441_055_744.0, /* 2^52 + 2^51 */
+    [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18
+    ],
+    [
+        1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12, 1e-13,
+        1e-14, 1e-15, 1e-16, 1e-17, 1e-18
+    ]
+);
+alp_float!(
+    f32s,
+    f32,
+    u32,
+    i32,
+    10,
+    4_194_304.0,  /* 2^22 */
+    12_582_912.0, /* 2^23 + 2^22 */
+    [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10],
+    [
+        1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10
+    ]
+);
+
+/// Estimated `(e, f)`, exception share and integer stream for a sample of float words.
+pub(crate) fn analyze<W: Word>(sample: &[W]) -> Option<(u8, u8, Vec<W>, usize)> {
+    if let Ok(v) = bytemuck::try_cast_slice::<W, u64>(sample) {
+        let v: &[f64] = bytemuck::cast_slice(v);
+        let (e, f, div) = f64s::choose(v);
+        let (ints, pos, _) = f64s::split(v, e, f, div);
+        Some((
+            e,
+            f,
+            bytemuck::allocation::try_cast_vec(ints).ok()?,
+            pos.len(),
+        ))
+    } else if let Ok(v) = bytemuck::try_cast_slice::<W, u32>(sample) {
+        let v: &[f32] = bytemuck::cast_slice(v);
+        let (e, f, div) = f32s::choose(v);
+        let (ints, pos, _) = f32s::split(v, e, f, div);
+        Some((
+            e,
+            f,
+            bytemuck::allocation::try_cast_vec(ints).ok()?,
+            pos.len(),
+        ))
+    } else {
+        None
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write<W: Word>(
+    e: u8,
+    f: u8,
+    div: bool,
+    ints: Vec<W>,
+    pos: Vec<u32>,
+    raw: Vec<W>,
+    depth: u8,
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    out.extend_from_slice(&[e, f, u8::from(div)]);
+    put_count(pos.len(), out)?;
+    put_child(&cascade::encode_words(&ints, Kind::Signed, depth + 1)?, out)?;
+    if !pos.is_empty() {
+        put_child(
+            &cascade::encode_words(&pos, Kind::Unsigned, depth + 1)?,
+            out,
+        )?;
+        put_child(&cascade::encode_leaf(&raw, Kind::Float)?, out)?;
+    }
+    Ok(())
+}
+
+/// Appends the payload for float words, choosing `(e, f)` on `sample`.
+pub(crate) fn encode<W: Word>(
+    values: &[W],
+    sample: &[W],
+    depth: u8,
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    let unsupported = || Error::InvalidInput {
+        reason: format!("ALP needs f32 or f64, not {}-bit words", W::BITS),
+    };
+    let cast = |v| bytemuck::allocation::try_cast_vec::<_, W>(v).map_err(|_| unsupported());
+    if let Ok(v) = bytemuck::try_cast_slice::<W, u64>(values) {
+        let s: &[f64] = bytemuck::cast_slice(
+            bytemuck::try_cast_slice::<W, u64>(sample).map_err(|_| unsupported())?,
+        );
+        let (e, f, div) = f64s::choose(s);
+        let (ints, pos, raw) = f64s::split(bytemuck::cast_slice(v), e, f, div);
+        write(e, f, div, cast(ints)?, pos, cast(raw)?, depth, out)
+    } else if let Ok(v) = bytemuck::try_cast_slice::<W, u32>(values) {
+        let s: &[f32] = bytemuck::cast_slice(
+            bytemuck::try_cast_slice::<W, u32>(sample).map_err(|_| unsupported())?,
+        );
+        let (e, f, div) = f32s::choose(s);
+        let (ints, pos, raw) = f32s::split(bytemuck::cast_slice(v), e, f, div);
+        let cast32 = |v: Vec<u32>| {
+            bytemuck::allocation::try_cast_vec::<u32, W>(v).map_err(|_| unsupported())
+        };
+        write(e, f, div, cast32(ints)?, pos, cast32(raw)?, depth, out)
+    } else {
+        Err(unsupported())
+    }
+}
+
+/// Decodes `len` float words.
+pub(crate) fn decode<W: Word>(payload: &[u8], len: usize, base: usize) -> Result<Vec<W>> {
+    let mut r = Reader::new(payload, base);
+    let at = r.offset();
+    let (e, f, mode) = (
+        r.u8("alp exponent")?,
+        r.u8("alp factor")?,
+        r.u8("alp mode")?,
+    );
+    let max_e = if W::BITS == 64 {
+        f64s::MAX_E
+    } else {
+        f32s::MAX_E
+    };
+    if e > max_e || f > e || mode > 1 || !(W::BITS == 64 || W::BITS == 32) {
+        return Err(Error::corrupt(
+            at,
+            format!(
+                "alp exponents e={e} f={f} are invalid for {}-bit floats",
+                W::BITS
+            ),
+        ));
+    }
+    let nexc = r.count(len, "alp exceptions")?;
+    let (chunk, child_at) = r.child("alp integers")?;
+    let mut words = decode_words::<W>(chunk, len, child_at)?;
+    if let Ok(w) = bytemuck::try_cast_slice_mut::<W, u64>(&mut words) {
+        f64s::decode_in_place(w, e, f, mode == 1);
+    } else if let Ok(w) = bytemuck::try_cast_slice_mut::<W, u32>(&mut words) {
+        f32s::decode_in_place(w, e, f, mode == 1);
+    }
+    if nexc > 0 {
+        let (chunk, at) = r.child("alp exception positions")?;
+        let pos = decode_words::<u32>(chunk, nexc, at)?;
+        let (chunk, at2) = r.child("alp exception values")?;
+        let raw = decode_words::<W>(chunk, nexc, at2)?;
+        for (&p, &v) in pos.iter().zip(&raw) {
+            let Some(slot) = words.get_mut(p as usize) else {
+                return Err(Error::corrupt(
+                    at,
+                    format!("alp exception at {p} is past {len} values"),
+                ));
+            };
+            *slot = v;
+        }
+    }
+    r.finish("alp")?;
+    Ok(words)
+}

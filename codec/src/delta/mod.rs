@@ -1,0 +1,71 @@
+//! Delta: each value minus the previous one, for timestamps and other sorted or slowly moving
+//! integers. A non-decreasing stream keeps its deltas unsigned (no bit lost to a sign); any other
+//! stream zig-zags them so that small steps either way stay small. The deltas are a child stream
+//! chosen by the cascade (typically bit-packed with patches for the rare large gap).
+//!
+//! Layout after the tag: `u8 mode` (0 = unsigned deltas, 1 = zig-zag) · first value · child
+//! deltas (`len` words, the first one zero). Decoding is one in-place prefix sum over the child.
+//! This module owns that layout only.
+
+use crate::bytes::{Reader, put_child};
+use crate::cascade::{self, Kind};
+use crate::encoding::decode_words;
+use crate::word::Word;
+use crate::{Error, Result};
+
+const UNSIGNED: u8 = 0;
+const ZIGZAG: u8 = 1;
+
+/// The delta stream of `values` and its mode.
+pub(crate) fn forward<W: Word>(values: &[W], kind: Kind) -> (Vec<W>, u8) {
+    let signed = kind == Kind::Signed;
+    let monotone = values
+        .windows(2)
+        .all(|w| w[1].order_key(signed) >= w[0].order_key(signed));
+    let mut d = Vec::with_capacity(values.len());
+    d.push(W::ZERO);
+    if monotone {
+        d.extend(values.windows(2).map(|w| w[1].wsub(w[0])));
+    } else {
+        d.extend(values.windows(2).map(|w| w[1].wsub(w[0]).zigzag()));
+    }
+    d.truncate(values.len());
+    (d, if monotone { UNSIGNED } else { ZIGZAG })
+}
+
+/// Appends the payload; the deltas are encoded by the cascade at `depth + 1`.
+pub(crate) fn encode<W: Word>(
+    values: &[W],
+    kind: Kind,
+    depth: u8,
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    let (d, mode) = forward(values, kind);
+    out.push(mode);
+    values.first().copied().unwrap_or(W::ZERO).write_le(out);
+    put_child(&cascade::encode_words(&d, Kind::Unsigned, depth + 1)?, out)
+}
+
+/// Decodes `len` values.
+pub(crate) fn decode<W: Word>(payload: &[u8], len: usize, base: usize) -> Result<Vec<W>> {
+    let mut r = Reader::new(payload, base);
+    let at = r.offset();
+    let mode = r.u8("delta mode")?;
+    let first = r.word::<W>("delta first value")?;
+    let (chunk, child_at) = r.child("deltas")?;
+    r.finish("delta")?;
+    let mut v = decode_words::<W>(chunk, len, child_at)?;
+    let mut acc = first;
+    match mode {
+        UNSIGNED => v.iter_mut().for_each(|x| {
+            acc = acc.wadd(*x);
+            *x = acc;
+        }),
+        ZIGZAG => v.iter_mut().for_each(|x| {
+            acc = acc.wadd(x.unzigzag());
+            *x = acc;
+        }),
+        m => return Err(Error::corrupt(at, format!("unknown delta mode {m}"))),
+    }
+    Ok(v)
+}

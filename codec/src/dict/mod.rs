@@ -1,0 +1,334 @@
+//! Dictionary: distinct values once, in order of falling frequency (ties by value or by first
+//! appearance), and one code per value. Frequent values get small codes, so the codes bit-pack
+//! narrowly with patches for the rare ones. Codes are `u8`, `u16` or `u32` by dictionary size;
+//! both the dictionary and the codes are child streams chosen by the cascade.
+//!
+//! Layout after the tag: `u32 k` · child dictionary (`k` words or strings) · child codes.
+//! This module owns that layout and the frequency ordering.
+
+use crate::bytes::{Reader, put_child, put_count};
+use crate::cascade::{self, Kind};
+use crate::encoding::{decode_binary, decode_words};
+use crate::word::{Word, zeroed};
+use crate::{Error, Result};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Multiplicative hash (FxHash): hashing is on the encode path of every dictionary candidate.
+#[derive(Default)]
+pub(crate) struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(i as u64)
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.write_u64(i as u64)
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(i as u64)
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64)
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+/// Widest value range counted with a direct table instead of a hash map.
+const TABLE_RANGE: u64 = 1 << 16;
+
+/// Distinct values with their counts, most frequent first, or `None` past `max_distinct`.
+pub(crate) fn histogram<W: Word>(
+    values: &[W],
+    kind: Kind,
+    max_distinct: usize,
+) -> Option<Vec<(W, u32)>> {
+    let signed = kind == Kind::Signed;
+    let min = values.iter().map(|v| v.order_key(signed)).min()?;
+    let max = values.iter().map(|v| v.order_key(signed)).max()?;
+    let range = max.wsub(min).to_u64();
+    let mut hist: Vec<(W, u32)> = if range < TABLE_RANGE {
+        let mut counts = vec![0u32; range as usize + 1];
+        for v in values {
+            counts[v.order_key(signed).wsub(min).to_u64() as usize] += 1;
+        }
+        let hist: Vec<(W, u32)> = counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(i, &c)| (min.wadd(W::from_u64(i as u64)).order_key(signed), c))
+            .collect();
+        if hist.len() > max_distinct {
+            return None;
+        }
+        hist
+    } else {
+        let mut map: FxMap<W, u32> = FxMap::default();
+        for &v in values {
+            *map.entry(v).or_insert(0) += 1;
+            if map.len() > max_distinct {
+                return None;
+            }
+        }
+        map.into_iter().collect()
+    };
+    hist.sort_unstable_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then(a.0.order_key(signed).cmp(&b.0.order_key(signed)))
+    });
+    Some(hist)
+}
+
+/// Appends codes of width `C` for `values` given `index` (value -> code).
+fn codes<W: Word, C: Word>(values: &[W], code_of: impl Fn(W) -> u32) -> Vec<C> {
+    values
+        .iter()
+        .map(|&v| C::from_u64(code_of(v) as u64))
+        .collect()
+}
+
+fn put_codes<W: Word>(
+    values: &[W],
+    k: usize,
+    depth: u8,
+    code_of: impl Fn(W) -> u32,
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    let chunk = if k <= 1 << 8 {
+        cascade::encode_words(&codes::<W, u8>(values, code_of), Kind::Unsigned, depth + 1)?
+    } else if k <= 1 << 16 {
+        cascade::encode_words(&codes::<W, u16>(values, code_of), Kind::Unsigned, depth + 1)?
+    } else {
+        cascade::encode_words(&codes::<W, u32>(values, code_of), Kind::Unsigned, depth + 1)?
+    };
+    put_child(&chunk, out)
+}
+
+/// Appends the payload for words.
+pub(crate) fn encode<W: Word>(
+    values: &[W],
+    kind: Kind,
+    depth: u8,
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    let Some(hist) = histogram(values, kind, values.len()) else {
+        return Err(Error::InvalidInput {
+            reason: "no values for a dictionary".into(),
+        });
+    };
+    let dict: Vec<W> = hist.iter().map(|h| h.0).collect();
+    put_count(dict.len(), out)?;
+    put_child(&cascade::encode_words(&dict, kind, depth + 1)?, out)?;
+    let signed = kind == Kind::Signed;
+    let min = values
+        .iter()
+        .map(|v| v.order_key(signed))
+        .min()
+        .unwrap_or(W::ZERO);
+    let max = values
+        .iter()
+        .map(|v| v.order_key(signed))
+        .max()
+        .unwrap_or(W::ZERO);
+    if max.wsub(min).to_u64() < TABLE_RANGE {
+        let mut table = vec![0u32; max.wsub(min).to_u64() as usize + 1];
+        for (code, &(v, _)) in dict.iter().zip(&hist).enumerate().map(|(c, (_, h))| (c, h)) {
+            table[v.order_key(signed).wsub(min).to_u64() as usize] = code as u32;
+        }
+        put_codes(
+            values,
+            dict.len(),
+            depth,
+            |v| table[v.order_key(signed).wsub(min).to_u64() as usize],
+            out,
+        )
+    } else {
+        let index: FxMap<W, u32> = dict
+            .iter()
+            .enumerate()
+            .map(|(c, &v)| (v, c as u32))
+            .collect();
+        put_codes(
+            values,
+            dict.len(),
+            depth,
+            |v| index.get(&v).copied().unwrap_or(0),
+            out,
+        )
+    }
+}
+
+/// Decodes the codes child of a dictionary of `k` entries into `u32` codes, each checked `< k`.
+fn decode_codes(r: &mut Reader<'_>, k: usize, len: usize) -> Result<Vec<u32>> {
+    let (chunk, at) = r.child("dictionary codes")?;
+    let codes: Vec<u32> = if k <= 1 << 8 {
+        decode_words::<u8>(chunk, len, at)?
+            .into_iter()
+            .map(u32::from)
+            .collect()
+    } else if k <= 1 << 16 {
+        decode_words::<u16>(chunk, len, at)?
+            .into_iter()
+            .map(u32::from)
+            .collect()
+    } else {
+        decode_words::<u32>(chunk, len, at)?
+    };
+    if let Some(c) = codes.iter().copied().max().filter(|&c| c as usize >= k) {
+        return Err(Error::corrupt(
+            at,
+            format!("code {c} is outside a dictionary of {k}"),
+        ));
+    }
+    Ok(codes)
+}
+
+/// Decodes `len` words.
+pub(crate) fn decode<W: Word>(payload: &[u8], len: usize, base: usize) -> Result<Vec<W>> {
+    let mut r = Reader::new(payload, base);
+    let k = r.count(len, "dictionary size")?;
+    let (chunk, at) = r.child("dictionary")?;
+    let dict = decode_words::<W>(chunk, k, at)?;
+    let (chunk, at) = r.child("dictionary codes")?;
+    let mut out = zeroed::<W>(len, base)?;
+    // Gather straight from the narrowest code type: no intermediate u32 buffer.
+    macro_rules! gather {
+        ($c:ty) => {{
+            let codes = decode_words::<$c>(chunk, len, at)?;
+            if let Some(c) = codes.iter().copied().max().filter(|&c| c as usize >= k) {
+                return Err(Error::corrupt(
+                    at,
+                    format!("code {c} is outside a dictionary of {k}"),
+                ));
+            }
+            for (o, &c) in out.iter_mut().zip(&codes) {
+                *o = dict.get(c as usize).copied().unwrap_or(W::ZERO);
+            }
+        }};
+    }
+    if k <= 1 << 8 {
+        gather!(u8)
+    } else if k <= 1 << 16 {
+        gather!(u16)
+    } else {
+        gather!(u32)
+    }
+    r.finish("dictionary")?;
+    Ok(out)
+}
+
+/// Distinct strings, most frequent first (ties by first appearance), and each value's code.
+pub(crate) fn string_dictionary<'a>(
+    offsets: &[i32],
+    data: &'a [u8],
+    max_distinct: usize,
+) -> Option<(Vec<&'a [u8]>, Vec<u32>)> {
+    let mut index: FxMap<&[u8], u32> = FxMap::default();
+    let mut entries: Vec<(&[u8], u32)> = Vec::new();
+    let mut codes = Vec::with_capacity(offsets.len().saturating_sub(1));
+    for w in offsets.windows(2) {
+        let s = data.get(w[0] as usize..w[1] as usize)?;
+        let code = *index.entry(s).or_insert_with(|| {
+            entries.push((s, 0));
+            entries.len() as u32 - 1
+        });
+        entries[code as usize].1 += 1;
+        codes.push(code);
+        if entries.len() > max_distinct {
+            return None;
+        }
+    }
+    let mut order: Vec<u32> = (0..entries.len() as u32).collect();
+    order.sort_by(|&a, &b| {
+        entries[b as usize]
+            .1
+            .cmp(&entries[a as usize].1)
+            .then(a.cmp(&b))
+    });
+    let mut rank = vec![0u32; entries.len()];
+    for (r, &o) in order.iter().enumerate() {
+        rank[o as usize] = r as u32;
+    }
+    codes.iter_mut().for_each(|c| *c = rank[*c as usize]);
+    Some((
+        order.iter().map(|&o| entries[o as usize].0).collect(),
+        codes,
+    ))
+}
+
+/// Appends the payload for strings.
+pub(crate) fn encode_binary(
+    offsets: &[i32],
+    data: &[u8],
+    depth: u8,
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    let n = offsets.len().saturating_sub(1);
+    let Some((dict, codes)) = string_dictionary(offsets, data, n.max(1)) else {
+        return Err(Error::InvalidInput {
+            reason: "binary offsets are not within the data".into(),
+        });
+    };
+    let mut doffs = Vec::with_capacity(dict.len() + 1);
+    let mut dbytes = Vec::new();
+    doffs.push(0i32);
+    for s in &dict {
+        dbytes.extend_from_slice(s);
+        doffs.push(
+            i32::try_from(dbytes.len()).map_err(|_| Error::InvalidInput {
+                reason: "dictionary over 2 GiB".into(),
+            })?,
+        );
+    }
+    put_count(dict.len(), out)?;
+    put_child(&cascade::encode_binary(&doffs, &dbytes, depth + 1)?, out)?;
+    put_codes(&codes, dict.len(), depth, |c| c, out)
+}
+
+/// Decodes `len` strings into offsets and data.
+pub(crate) fn decode_binary_dict(
+    payload: &[u8],
+    len: usize,
+    base: usize,
+) -> Result<(Vec<i32>, Vec<u8>)> {
+    let mut r = Reader::new(payload, base);
+    let k = r.count(len, "dictionary size")?;
+    let (chunk, at) = r.child("dictionary")?;
+    let (doffs, dbytes) = decode_binary(chunk, k, at)?;
+    let codes = decode_codes(&mut r, k, len)?;
+    r.finish("dictionary")?;
+    let mut total = 0usize;
+    for &c in &codes {
+        total += (doffs[c as usize + 1] - doffs[c as usize]) as usize;
+        if total > i32::MAX as usize {
+            return Err(Error::corrupt(base, "dictionary strings exceed 2 GiB"));
+        }
+    }
+    let mut offsets = Vec::new();
+    offsets
+        .try_reserve_exact(len + 1)
+        .map_err(|_| Error::corrupt(base, "cannot allocate offsets"))?;
+    offsets.push(0i32);
+    let mut data = Vec::new();
+    data.try_reserve_exact(total)
+        .map_err(|_| Error::corrupt(base, "cannot allocate string data"))?;
+    for &c in &codes {
+        data.extend_from_slice(&dbytes[doffs[c as usize] as usize..doffs[c as usize + 1] as usize]);
+        offsets.push(data.len() as i32);
+    }
+    Ok((offsets, data))
+}

@@ -1,0 +1,571 @@
+//! The registry of encodings: the one place that maps an [`Encoding`] to its tag byte, its encoder
+//! and its decoder. Adding an encoding means adding a variant, a tag and its arms here, plus its
+//! own folder. This file owns the chunk's leading tag and the dispatch on it; each payload after
+//! the tag belongs to its encoding's module, and the choice among encodings to `cascade`.
+//!
+//! Nested encodings write their children as complete chunks (tag first), so any chunk, at any
+//! depth, names how it was written. Tags 0, 1 and 2 (plain, lz4, zstd) keep the layout floe
+//! wrote before the cascade existed.
+
+use crate::cascade::{self, Kind, Scheme};
+use crate::word::{Word, get_words, put_words, zeroed};
+use crate::{
+    Decoded, Error, PhysicalType, Result, Values, alp, alprd, binary, constant, delta, dict,
+    divide, frame, general, plain, runend,
+};
+
+/// How a chunk is encoded. Stored as the chunk's first byte; nested encodings store their
+/// children's tags too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Encoding {
+    /// Little-endian values, uncompressed.
+    Plain,
+    /// The plain payload compressed as one LZ4 block (lz4_flex).
+    Lz4,
+    /// The plain payload compressed as one zstd frame at `level`.
+    Zstd {
+        /// zstd compression level (1..=22, or negative for the fast levels). Not needed to decode.
+        level: i32,
+    },
+    /// Let the sampling cascade choose, recursively, within its decode-cost budget.
+    Auto,
+    /// One value repeated (any fixed-width type or bool).
+    Constant,
+    /// Frame of reference + bit-packing with patches, per 1024-value block (integers).
+    BitPacked,
+    /// Deltas from the previous value, encoded by the cascade (integers).
+    Delta,
+    /// Runs of equal values (integers, floats, bool).
+    RunEnd,
+    /// Distinct values plus codes (integers, floats, strings).
+    Dictionary,
+    /// ALP: decimal-like floats as integers plus exceptions (f32, f64).
+    Alp,
+    /// ALP-RD: float bits split into a repetitive left and a packed right part (f32, f64).
+    AlpRd,
+    /// A common divisor taken out of all values (integers).
+    Divide,
+    /// Strings as lengths plus bytes (strings).
+    Strings,
+}
+
+pub(crate) const TAG_PLAIN: u8 = 0;
+pub(crate) const TAG_LZ4: u8 = 1;
+pub(crate) const TAG_ZSTD: u8 = 2;
+pub(crate) const TAG_CONSTANT: u8 = 3;
+pub(crate) const TAG_BITPACKED: u8 = 4;
+pub(crate) const TAG_DELTA: u8 = 5;
+pub(crate) const TAG_RUNEND: u8 = 6;
+pub(crate) const TAG_DICTIONARY: u8 = 7;
+pub(crate) const TAG_ALP: u8 = 8;
+pub(crate) const TAG_ALPRD: u8 = 9;
+pub(crate) const TAG_DIVIDE: u8 = 10;
+pub(crate) const TAG_STRINGS: u8 = 11;
+
+/// Largest binary data a chunk may hold: Arrow's `i32` offsets cap it.
+const MAX_BINARY_DATA: usize = binary::MAX_DATA;
+
+/// Short stable name of a tag, as shown by `floe inspect`.
+pub(crate) fn tag_name(tag: u8) -> Option<&'static str> {
+    Some(match tag {
+        TAG_PLAIN => "plain",
+        TAG_LZ4 => "lz4",
+        TAG_ZSTD => "zstd",
+        TAG_CONSTANT => "constant",
+        TAG_BITPACKED => "bitpacked",
+        TAG_DELTA => "delta",
+        TAG_RUNEND => "runend",
+        TAG_DICTIONARY => "dictionary",
+        TAG_ALP => "alp",
+        TAG_ALPRD => "alprd",
+        TAG_DIVIDE => "divide",
+        TAG_STRINGS => "strings",
+        _ => return None,
+    })
+}
+
+impl Encoding {
+    /// Short stable name, as shown by `floe inspect`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Encoding::Auto => "auto",
+            e => tag_name(e.tag()).unwrap_or("?"),
+        }
+    }
+
+    fn tag(&self) -> u8 {
+        match self {
+            Encoding::Plain | Encoding::Auto => TAG_PLAIN,
+            Encoding::Lz4 => TAG_LZ4,
+            Encoding::Zstd { .. } => TAG_ZSTD,
+            Encoding::Constant => TAG_CONSTANT,
+            Encoding::BitPacked => TAG_BITPACKED,
+            Encoding::Delta => TAG_DELTA,
+            Encoding::RunEnd => TAG_RUNEND,
+            Encoding::Dictionary => TAG_DICTIONARY,
+            Encoding::Alp => TAG_ALP,
+            Encoding::AlpRd => TAG_ALPRD,
+            Encoding::Divide => TAG_DIVIDE,
+            Encoding::Strings => TAG_STRINGS,
+        }
+    }
+}
+
+pub(crate) fn scheme_tag(scheme: Scheme) -> u8 {
+    match scheme {
+        Scheme::Plain => TAG_PLAIN,
+        Scheme::Lz4 => TAG_LZ4,
+        Scheme::Zstd(_) => TAG_ZSTD,
+        Scheme::Constant => TAG_CONSTANT,
+        Scheme::BitPacked { .. } => TAG_BITPACKED,
+        Scheme::Delta => TAG_DELTA,
+        Scheme::RunEnd => TAG_RUNEND,
+        Scheme::Dictionary => TAG_DICTIONARY,
+        Scheme::Alp => TAG_ALP,
+        Scheme::AlpRd(_) => TAG_ALPRD,
+        Scheme::Divide => TAG_DIVIDE,
+        Scheme::Strings => TAG_STRINGS,
+    }
+}
+
+/// Calls `$f::<W>(words, kind)` with the fixed-width values viewed as unsigned words.
+macro_rules! with_words {
+    ($values:expr, $w:ident, $kind:ident => $body:expr, $other:ident => $fallback:expr) => {
+        match $values {
+            Values::I8(v) => {
+                let $w: &[u8] = bytemuck::cast_slice(v);
+                let $kind = Kind::Signed;
+                $body
+            }
+            Values::I16(v) => {
+                let $w: &[u16] = bytemuck::cast_slice(v);
+                let $kind = Kind::Signed;
+                $body
+            }
+            Values::I32(v) => {
+                let $w: &[u32] = bytemuck::cast_slice(v);
+                let $kind = Kind::Signed;
+                $body
+            }
+            Values::I64(v) => {
+                let $w: &[u64] = bytemuck::cast_slice(v);
+                let $kind = Kind::Signed;
+                $body
+            }
+            Values::U8(v) => {
+                let $w: &[u8] = v;
+                let $kind = Kind::Unsigned;
+                $body
+            }
+            Values::U16(v) => {
+                let $w: &[u16] = v;
+                let $kind = Kind::Unsigned;
+                $body
+            }
+            Values::U32(v) => {
+                let $w: &[u32] = v;
+                let $kind = Kind::Unsigned;
+                $body
+            }
+            Values::U64(v) => {
+                let $w: &[u64] = v;
+                let $kind = Kind::Unsigned;
+                $body
+            }
+            Values::F32(v) => {
+                let $w: &[u32] = bytemuck::cast_slice(v);
+                let $kind = Kind::Float;
+                $body
+            }
+            Values::F64(v) => {
+                let $w: &[u64] = bytemuck::cast_slice(v);
+                let $kind = Kind::Float;
+                $body
+            }
+            $other => $fallback,
+        }
+    };
+}
+
+/// Encodes `values` with `encoding` into a self-describing chunk.
+pub fn encode(values: Values<'_>, encoding: Encoding) -> Result<Vec<u8>> {
+    if let Values::Binary { offsets, data } = values {
+        validate_binary(offsets, data)?;
+    }
+    match encoding {
+        Encoding::Plain | Encoding::Lz4 | Encoding::Zstd { .. } => encode_legacy(values, encoding),
+        _ => with_words!(values, w, kind => {
+            let scheme = match encoding {
+                Encoding::Auto => cascade::choose(w, kind, 0),
+                e => forced_scheme(e, w, kind, values.physical_type())?,
+            };
+            encode_words_with(w, kind, scheme, 0)
+        }, other => match other {
+            Values::Bool { bits, len } => encode_bool(bits, len, encoding),
+            Values::Binary { offsets, data } => match encoding {
+                Encoding::Auto => cascade::encode_binary(offsets, data, 0),
+                Encoding::Strings => encode_binary_with(offsets, data, Scheme::Strings, 0),
+                Encoding::Dictionary => encode_binary_with(offsets, data, Scheme::Dictionary, 0),
+                e => Err(Error::Unsupported { encoding: e.name(), ty: PhysicalType::Binary }),
+            },
+            _ => Err(Error::InvalidInput { reason: "unknown value type".into() }),
+        }),
+    }
+}
+
+/// The scheme behind an explicitly requested encoding, checked against the values.
+fn forced_scheme<W: Word>(
+    encoding: Encoding,
+    w: &[W],
+    kind: Kind,
+    ty: PhysicalType,
+) -> Result<Scheme> {
+    let unsupported = || Error::Unsupported {
+        encoding: encoding.name(),
+        ty,
+    };
+    let float = kind == Kind::Float;
+    Ok(match encoding {
+        Encoding::Constant => Scheme::Constant,
+        Encoding::BitPacked if !float => Scheme::BitPacked { patches: true },
+        Encoding::Delta if !float => Scheme::Delta,
+        Encoding::Divide if !float => Scheme::Divide,
+        Encoding::RunEnd => Scheme::RunEnd,
+        Encoding::Dictionary => Scheme::Dictionary,
+        Encoding::Alp if float => Scheme::Alp,
+        Encoding::AlpRd if float => Scheme::AlpRd(alprd::choose_cut(&cascade::sample(w))),
+        _ => return Err(unsupported()),
+    })
+}
+
+fn encode_legacy(values: Values<'_>, encoding: Encoding) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(1 + values.len() * 2);
+    out.push(encoding.tag());
+    match encoding {
+        Encoding::Lz4 | Encoding::Zstd { .. } => {
+            let mut payload = Vec::new();
+            plain::encode_into(values, &mut payload)?;
+            match encoding {
+                Encoding::Zstd { level } => general::zstd_compress(&payload, level, &mut out)?,
+                _ => general::lz4_compress(&payload, &mut out)?,
+            }
+        }
+        _ => plain::encode_into(values, &mut out)?,
+    }
+    Ok(out)
+}
+
+fn validate_binary(offsets: &[i32], data: &[u8]) -> Result<()> {
+    let (Some(&first), Some(&last)) = (offsets.first(), offsets.last()) else {
+        return Err(Error::InvalidInput {
+            reason: "binary values need at least one offset".into(),
+        });
+    };
+    if first < 0 || last as usize > data.len() || offsets.windows(2).any(|w| w[0] > w[1]) {
+        return Err(Error::InvalidInput {
+            reason: "binary offsets are not monotone within the data".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Encodes words with a chosen scheme; children are chosen by the cascade at `depth + 1`.
+pub(crate) fn encode_words_with<W: Word>(
+    values: &[W],
+    kind: Kind,
+    scheme: Scheme,
+    depth: u8,
+) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(16 + values.len() * W::BYTES / 4);
+    out.push(scheme_tag(scheme));
+    match scheme {
+        Scheme::Plain => put_words(values, &mut out),
+        Scheme::Lz4 | Scheme::Zstd(_) => {
+            let mut payload = Vec::with_capacity(values.len() * W::BYTES);
+            put_words(values, &mut payload);
+            match scheme {
+                Scheme::Zstd(level) => general::zstd_compress(&payload, level, &mut out)?,
+                _ => general::lz4_compress(&payload, &mut out)?,
+            }
+        }
+        Scheme::Constant => constant::encode(values, &mut out)?,
+        Scheme::BitPacked { patches } => frame::encode(values, kind, patches, &mut out)?,
+        Scheme::Delta => delta::encode(values, kind, depth, &mut out)?,
+        Scheme::Divide => divide::encode(values, kind, depth, &mut out)?,
+        Scheme::RunEnd => runend::encode(values, kind, depth, &mut out)?,
+        Scheme::Dictionary => dict::encode(values, kind, depth, &mut out)?,
+        Scheme::Alp => alp::encode(values, &cascade::sample(values), depth, &mut out)?,
+        Scheme::AlpRd(right) => alprd::encode(values, right, depth, &mut out)?,
+        Scheme::Strings => {
+            return Err(Error::InvalidInput {
+                reason: "strings encoding of fixed-width values".into(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Encodes strings with a chosen scheme.
+pub(crate) fn encode_binary_with(
+    offsets: &[i32],
+    data: &[u8],
+    scheme: Scheme,
+    depth: u8,
+) -> Result<Vec<u8>> {
+    let mut out = vec![scheme_tag(scheme)];
+    match scheme {
+        Scheme::Strings => binary::encode(offsets, data, depth, &mut out)?,
+        Scheme::Dictionary => dict::encode_binary(offsets, data, depth, &mut out)?,
+        Scheme::Plain | Scheme::Lz4 | Scheme::Zstd(_) => {
+            let values = Values::Binary { offsets, data };
+            let encoding = match scheme {
+                Scheme::Lz4 => Encoding::Lz4,
+                Scheme::Zstd(level) => Encoding::Zstd { level },
+                _ => Encoding::Plain,
+            };
+            return encode_legacy(values, encoding);
+        }
+        _ => {
+            return Err(Error::Unsupported {
+                encoding: tag_name(scheme_tag(scheme)).unwrap_or("?"),
+                ty: PhysicalType::Binary,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn encode_bool(bits: &[u8], len: usize, encoding: Encoding) -> Result<Vec<u8>> {
+    let n = len.div_ceil(8);
+    if bits.len() < n {
+        return Err(Error::InvalidInput {
+            reason: format!("{len} booleans need {n} bytes, got {}", bits.len()),
+        });
+    }
+    let bit = |i: usize| bits[i / 8] >> (i % 8) & 1;
+    let constant = len > 0 && (1..len).all(|i| bit(i) == bit(0));
+    let mut out = Vec::new();
+    match encoding {
+        Encoding::Constant if constant => {
+            out.push(TAG_CONSTANT);
+            out.push(bit(0));
+        }
+        Encoding::RunEnd => {
+            out.push(TAG_RUNEND);
+            runend::encode_bool(bits, len, &mut out)?;
+        }
+        Encoding::Auto => {
+            if constant {
+                return Ok(vec![TAG_CONSTANT, bit(0)]);
+            }
+            // Runs pay off only when they are long; compare exactly, bools are small.
+            if runend::count_bool_runs(bits, len) * 16 < len {
+                let runs = encode_bool(bits, len, Encoding::RunEnd)?;
+                if runs.len() < n + 1 {
+                    return Ok(runs);
+                }
+            }
+            return encode_legacy(Values::Bool { bits, len }, Encoding::Plain);
+        }
+        e => {
+            return Err(Error::Unsupported {
+                encoding: e.name(),
+                ty: PhysicalType::Bool,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Decodes a chunk that must hold exactly `len` values of type `ty`.
+pub fn decode(chunk: &[u8], ty: PhysicalType, len: usize) -> Result<Decoded> {
+    let Some(&tag) = chunk.first() else {
+        return Err(Error::corrupt(0, "empty chunk"));
+    };
+    macro_rules! words {
+        ($w:ty, $variant:ident) => {
+            Decoded::$variant(cast_words(decode_words::<$w>(chunk, len, 0)?)?)
+        };
+    }
+    Ok(match ty {
+        PhysicalType::I8 => words!(u8, I8),
+        PhysicalType::I16 => words!(u16, I16),
+        PhysicalType::I32 => words!(u32, I32),
+        PhysicalType::I64 => words!(u64, I64),
+        PhysicalType::U8 => Decoded::U8(decode_words::<u8>(chunk, len, 0)?),
+        PhysicalType::U16 => Decoded::U16(decode_words::<u16>(chunk, len, 0)?),
+        PhysicalType::U32 => Decoded::U32(decode_words::<u32>(chunk, len, 0)?),
+        PhysicalType::U64 => Decoded::U64(decode_words::<u64>(chunk, len, 0)?),
+        PhysicalType::F32 => words!(u32, F32),
+        PhysicalType::F64 => words!(u64, F64),
+        PhysicalType::Bool => match tag {
+            TAG_CONSTANT => {
+                let payload = &chunk[1..];
+                let bit = match payload {
+                    [b @ (0 | 1)] => *b,
+                    _ => {
+                        return Err(Error::corrupt(
+                            1,
+                            "constant boolean must be one byte, 0 or 1",
+                        ));
+                    }
+                };
+                let mut bits = zeroed::<u8>(len.div_ceil(8), 1)?;
+                if bit == 1 {
+                    bits.fill(0xff);
+                    if len % 8 != 0
+                        && let Some(last) = bits.last_mut()
+                    {
+                        *last = (1u8 << (len % 8)) - 1;
+                    }
+                }
+                Decoded::Bool { bits, len }
+            }
+            TAG_RUNEND => Decoded::Bool {
+                bits: runend::decode_bool(&chunk[1..], len, 1)?,
+                len,
+            },
+            _ => decode_legacy(chunk, ty, len)?,
+        },
+        PhysicalType::Binary => {
+            let (offsets, data) = decode_binary(chunk, len, 0)?;
+            Decoded::Binary { offsets, data }
+        }
+    })
+}
+
+fn cast_words<W: Word, T: bytemuck::Pod>(v: Vec<W>) -> Result<Vec<T>> {
+    bytemuck::allocation::try_cast_vec(v).map_err(|_| Error::corrupt(0, "word size mismatch"))
+}
+
+/// The pre-cascade decoder for tags 0, 1 and 2.
+fn decode_legacy(chunk: &[u8], ty: PhysicalType, len: usize) -> Result<Decoded> {
+    let Some((&tag, payload)) = chunk.split_first() else {
+        return Err(Error::corrupt(0, "empty chunk"));
+    };
+    let expected = plain::fixed_size(ty, len);
+    let max_len = match expected {
+        Some(size) => size,
+        None => len
+            .checked_add(1)
+            .and_then(|n| n.checked_mul(4))
+            .and_then(|n| n.checked_add(MAX_BINARY_DATA))
+            .ok_or_else(|| Error::corrupt(0, format!("{len} values cannot fit a chunk")))?,
+    };
+    match tag {
+        TAG_PLAIN => plain::decode(payload, ty, len, 1),
+        TAG_LZ4 => plain::decode(
+            &general::lz4_decompress(payload, expected, max_len, 1)?,
+            ty,
+            len,
+            5,
+        ),
+        TAG_ZSTD => plain::decode(
+            &general::zstd_decompress(payload, expected, max_len, 1)?,
+            ty,
+            len,
+            5,
+        ),
+        tag => Err(Error::UnknownEncoding { tag }),
+    }
+}
+
+/// Decodes a chunk (or child chunk starting at `base` in the top-level chunk) of `len` words.
+pub(crate) fn decode_words<W: Word>(chunk: &[u8], len: usize, base: usize) -> Result<Vec<W>> {
+    let Some((&tag, payload)) = chunk.split_first() else {
+        return Err(Error::corrupt(base, "empty chunk"));
+    };
+    let at = base + 1;
+    let size = len
+        .checked_mul(W::BYTES)
+        .filter(|&s| s <= isize::MAX as usize)
+        .ok_or_else(|| Error::corrupt(base, format!("{len} values cannot fit a chunk")))?;
+    let out = match tag {
+        TAG_PLAIN | TAG_LZ4 | TAG_ZSTD => {
+            let raw;
+            let bytes = match tag {
+                TAG_PLAIN => payload,
+                TAG_LZ4 => {
+                    raw = general::lz4_decompress(payload, Some(size), size, at)?;
+                    &raw[..]
+                }
+                _ => {
+                    raw = general::zstd_decompress(payload, Some(size), size, at)?;
+                    &raw[..]
+                }
+            };
+            if bytes.len() != size {
+                return Err(Error::corrupt(
+                    at,
+                    format!(
+                        "plain payload of {len} values must be {size} bytes, found {}",
+                        bytes.len()
+                    ),
+                ));
+            }
+            let mut out = zeroed::<W>(len, at)?;
+            get_words(bytes, &mut out);
+            out
+        }
+        TAG_CONSTANT => constant::decode(payload, len, at)?,
+        TAG_BITPACKED => frame::decode(payload, len, at)?,
+        TAG_DELTA => delta::decode(payload, len, at)?,
+        TAG_DIVIDE => divide::decode(payload, len, at)?,
+        TAG_RUNEND => runend::decode(payload, len, at)?,
+        TAG_DICTIONARY => dict::decode(payload, len, at)?,
+        TAG_ALP => alp::decode(payload, len, at)?,
+        TAG_ALPRD => alprd::decode(payload, len, at)?,
+        TAG_STRINGS => {
+            return Err(Error::corrupt(
+                base,
+                "strings encoding in a fixed-width stream",
+            ));
+        }
+        tag => return Err(Error::UnknownEncoding { tag }),
+    };
+    if out.len() != len {
+        return Err(Error::corrupt(
+            base,
+            format!("decoded {} values, expected {len}", out.len()),
+        ));
+    }
+    Ok(out)
+}
+
+/// Decodes a chunk (or child chunk at `base`) of `len` strings into offsets and data.
+pub(crate) fn decode_binary(chunk: &[u8], len: usize, base: usize) -> Result<(Vec<i32>, Vec<u8>)> {
+    let Some((&tag, payload)) = chunk.split_first() else {
+        return Err(Error::corrupt(base, "empty chunk"));
+    };
+    match tag {
+        TAG_STRINGS => binary::decode(payload, len, base + 1),
+        TAG_DICTIONARY => dict::decode_binary_dict(payload, len, base + 1),
+        _ => match decode_legacy(chunk, PhysicalType::Binary, len).map_err(|e| shift(e, base))? {
+            Decoded::Binary { offsets, data } => Ok((offsets, data)),
+            _ => Err(Error::corrupt(base, "binary chunk decoded to another type")),
+        },
+    }
+}
+
+/// Moves a legacy decoder's offset (relative to its own chunk) to the top-level chunk.
+fn shift(e: Error, base: usize) -> Error {
+    match e {
+        Error::Corrupt { offset, reason } => Error::Corrupt {
+            offset: offset + base,
+            reason,
+        },
+        e => e,
+    }
+}
+
+/// Names the encoding of a chunk without decoding it (for `floe inspect`).
+pub fn describe(chunk: &[u8]) -> Result<&'static str> {
+    match chunk.first() {
+        Some(&tag) => tag_name(tag).ok_or(Error::UnknownEncoding { tag }),
+        None => Err(Error::corrupt(0, "empty chunk")),
+    }
+}
+
+#[cfg(test)]
+mod tests;

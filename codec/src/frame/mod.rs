@@ -1,0 +1,253 @@
+//! Frame of reference + bit-packing with patches ("bitpacked"), per 1024-value block.
+//!
+//! Each block stores its minimum (the base, in the column's signed or unsigned order) and packs
+//! `value - base` at the width that minimises the block's size; values that need more bits are
+//! patches: their position within the block and the high bits `(value - base) >> width` go to two
+//! child streams, and the decoder adds `high << width` back after unpacking. A block of equal
+//! values packs at width 0 and costs one byte plus its base. The last block stores only the rows
+//! its values touch, so short chunks do not pay for a full block.
+//!
+//! Layout after the tag:
+//! `u32 patches` · `u8 width` per block · if patches: `u16 count` per block · child bases ·
+//! if patches: child positions (`u16`, within the block), child high bits · packed rows.
+//!
+//! This module owns that layout and the width choice; its child streams are encoded by the
+//! cascade's leaf chooser (no patches, no recursion).
+
+use crate::bitpack::{BLOCK, lanes, packed_rows};
+use crate::bytes::{Reader, put_child, put_count};
+use crate::cascade::{self, Kind};
+use crate::encoding::decode_words;
+use crate::word::{Word, get_words, put_words, zeroed};
+use crate::{Error, Result};
+
+/// Estimated bits one patch costs beyond its high bits: its position and its share of counts.
+const PATCH_BITS: u64 = 14;
+
+/// Block minimum in the column's order.
+#[inline]
+fn block_min<W: Word>(block: &[W], kind: Kind) -> W {
+    let signed = kind == Kind::Signed;
+    let key = block.iter().fold(W::MAX, |m, v| m.min(v.order_key(signed)));
+    key.order_key(signed)
+}
+
+/// Histogram of bit lengths of `u` values, index = bits needed.
+#[inline]
+fn bit_histogram<W: Word>(u: &[W]) -> [u32; 65] {
+    let mut hist = [0u32; 65];
+    for v in u {
+        hist[v.bits() as usize] += 1;
+    }
+    hist
+}
+
+/// The width that minimises `width * n + patches * (PATCH_BITS + max - width)`, and its cost in bits.
+pub(crate) fn best_width(hist: &[u32; 65], n: usize, patches: bool) -> (u32, u64) {
+    let max = hist.iter().rposition(|&c| c > 0).unwrap_or(0) as u32;
+    if !patches {
+        return (max, max as u64 * n as u64);
+    }
+    let mut best = (max, max as u64 * n as u64);
+    let mut above = 0u64; // values needing more than `w` bits
+    for w in (0..max).rev() {
+        above += hist[w as usize + 1] as u64;
+        let cost = w as u64 * n as u64 + above * (PATCH_BITS + (max - w) as u64);
+        if cost < best.1 {
+            best = (w, cost);
+        }
+    }
+    best
+}
+
+/// Estimated encoded bytes of `values` (a sample) per value, for the cascade.
+pub(crate) fn estimate<W: Word>(values: &[W], kind: Kind, patches: bool) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    let mut bits = 0u64;
+    let mut u = [W::ZERO; BLOCK];
+    for block in values.chunks(BLOCK) {
+        let base = block_min(block, kind);
+        for (d, &v) in u.iter_mut().zip(block) {
+            *d = v.wsub(base);
+        }
+        let hist = bit_histogram(&u[..block.len()]);
+        bits += best_width(&hist, block.len(), patches).1 + 8 + W::BITS as u64;
+    }
+    bits as f64 / 8.0 / values.len() as f64
+}
+
+/// Appends the payload of `values` (after the tag).
+pub(crate) fn encode<W: Word>(
+    values: &[W],
+    kind: Kind,
+    patches: bool,
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    let nblocks = values.len().div_ceil(BLOCK);
+    let mut widths = Vec::with_capacity(nblocks);
+    let mut bases = Vec::with_capacity(nblocks);
+    let mut counts: Vec<u16> = Vec::with_capacity(nblocks);
+    let mut positions: Vec<u16> = Vec::new();
+    let mut highs: Vec<W> = Vec::new();
+    let mut packed = Vec::with_capacity(values.len() * W::BYTES / 2);
+    let mut u = [W::ZERO; BLOCK];
+    let mut rows = [W::ZERO; BLOCK];
+    for block in values.chunks(BLOCK) {
+        let base = block_min(block, kind);
+        for (d, &v) in u.iter_mut().zip(block) {
+            *d = v.wsub(base);
+        }
+        u[block.len()..].fill(W::ZERO);
+        let hist = bit_histogram(&u[..block.len()]);
+        let (width, _) = best_width(&hist, block.len(), patches);
+        let before = positions.len();
+        if width < W::BITS {
+            for (i, &v) in u[..block.len()].iter().enumerate() {
+                if v.bits() > width {
+                    positions.push(i as u16);
+                    highs.push(v.shr(width));
+                }
+            }
+        }
+        counts.push((positions.len() - before) as u16);
+        W::pack(width, &u, &mut rows);
+        put_words(
+            &rows[..packed_rows::<W>(block.len(), width) * lanes::<W>()],
+            &mut packed,
+        );
+        widths.push(width as u8);
+        bases.push(base);
+    }
+    put_count(positions.len(), out)?;
+    out.extend_from_slice(&widths);
+    if !positions.is_empty() {
+        counts
+            .iter()
+            .for_each(|c| out.extend_from_slice(&c.to_le_bytes()));
+    }
+    put_child(&cascade::encode_leaf(&bases, kind)?, out)?;
+    if !positions.is_empty() {
+        put_child(&cascade::encode_leaf(&positions, Kind::Unsigned)?, out)?;
+        put_child(&cascade::encode_leaf(&highs, Kind::Unsigned)?, out)?;
+    }
+    out.extend_from_slice(&packed);
+    Ok(())
+}
+
+/// Decodes a payload of `len` values starting at `base` within the top-level chunk.
+pub(crate) fn decode<W: Word>(payload: &[u8], len: usize, base: usize) -> Result<Vec<W>> {
+    let mut r = Reader::new(payload, base);
+    let nblocks = len.div_ceil(BLOCK);
+    let npatches = r.count(len, "patch count")?;
+    let at = r.offset();
+    let widths = r.take(nblocks, "block widths")?;
+    if let Some(i) = widths.iter().position(|&w| w as u32 > W::BITS) {
+        return Err(Error::corrupt(
+            at + i,
+            format!("block width {} exceeds {} bits", widths[i], W::BITS),
+        ));
+    }
+    let mut counts = Vec::new();
+    if npatches > 0 {
+        let at = r.offset();
+        let raw = r.take(nblocks * 2, "patch counts")?;
+        counts = raw
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]) as usize)
+            .collect();
+        let mut total = 0usize;
+        for (b, (&c, &w)) in counts.iter().zip(widths).enumerate() {
+            let block_len = (len - b * BLOCK).min(BLOCK);
+            if c > block_len || (c > 0 && w as u32 >= W::BITS) {
+                return Err(Error::corrupt(
+                    at + 2 * b,
+                    format!("block {b} claims {c} patches"),
+                ));
+            }
+            total += c;
+        }
+        if total != npatches {
+            return Err(Error::corrupt(
+                at,
+                format!("patch counts sum to {total}, header says {npatches}"),
+            ));
+        }
+    }
+    let (chunk, at) = r.child("block bases")?;
+    let bases = decode_words::<W>(chunk, nblocks, at)?;
+    let (positions, highs) = if npatches > 0 {
+        let (chunk, at) = r.child("patch positions")?;
+        let positions = decode_words::<u16>(chunk, npatches, at)?;
+        let (chunk, at) = r.child("patch high bits")?;
+        (positions, decode_words::<W>(chunk, npatches, at)?)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let packed_at = r.offset();
+    let packed = r.rest();
+    let row_bytes = lanes::<W>() * W::BYTES;
+    let expected: usize = widths
+        .iter()
+        .enumerate()
+        .map(|(b, &w)| packed_rows::<W>(len - b * BLOCK, w as u32) * row_bytes)
+        .sum();
+    if packed.len() != expected {
+        return Err(Error::corrupt(
+            packed_at,
+            format!(
+                "packed data is {} bytes, widths need {expected}",
+                packed.len()
+            ),
+        ));
+    }
+    let mut out = zeroed::<W>(len, base)?;
+    let mut rows = [W::ZERO; BLOCK];
+    let mut tmp = [W::ZERO; BLOCK];
+    let mut at = 0usize;
+    let mut patch = 0usize;
+    for (b, (&width, dst)) in widths.iter().zip(out.chunks_mut(BLOCK)).enumerate() {
+        let width = width as u32;
+        let nbytes = packed_rows::<W>(dst.len(), width) * row_bytes;
+        let nwords = nbytes / W::BYTES;
+        get_words(&packed[at..at + nbytes], &mut rows[..nwords]);
+        at += nbytes;
+        let block_base = bases[b];
+        if let Ok(full) = <&mut [W; BLOCK]>::try_from(&mut *dst) {
+            W::unpack(width, &rows, full, block_base);
+        } else {
+            rows[nwords..].fill(W::ZERO);
+            W::unpack(width, &rows, &mut tmp, block_base);
+            dst.copy_from_slice(&tmp[..dst.len()]);
+        }
+        if let Some(&count) = counts.get(b) {
+            for j in patch..patch + count {
+                let p = positions[j] as usize;
+                let Some(v) = dst.get_mut(p) else {
+                    return Err(Error::corrupt(
+                        base,
+                        format!("patch position {p} is outside block {b}"),
+                    ));
+                };
+                *v = v.wadd(highs[j].shl(width));
+            }
+            patch += count;
+        }
+    }
+    Ok(out)
+}
+
+/// `width`/patch summary for `describe_tree`.
+pub(crate) fn summary(payload: &[u8], len: usize) -> String {
+    let nblocks = len.div_ceil(BLOCK);
+    let mut r = Reader::new(payload, 0);
+    let (Ok(patches), Ok(widths)) = (r.count(usize::MAX, ""), r.take(nblocks, "")) else {
+        return "?".into();
+    };
+    let (lo, hi) = (
+        widths.iter().min().copied().unwrap_or(0),
+        widths.iter().max().copied().unwrap_or(0),
+    );
+    format!("w{lo}..{hi}, {patches} patches")
+}

@@ -1,0 +1,146 @@
+//! Run-length: runs of equal values as (value, length) pairs, for bursts of equal timestamps,
+//! sizes that hold still, and long stretches of validity bits. Values and lengths are child
+//! streams chosen by the cascade; booleans need no values, only the first bit.
+//!
+//! Layout after the tag, words: `u32 runs` · child values (`runs` words) · child lengths (`u32`).
+//! Booleans: `u8 first bit` · `u32 runs` · child lengths; runs alternate.
+//! Lengths are at least 1 and sum to exactly the value count. This module owns these layouts.
+
+use crate::bytes::{Reader, put_child, put_count};
+use crate::cascade::{self, Kind};
+use crate::encoding::decode_words;
+use crate::word::{Word, zeroed};
+use crate::{Error, Result};
+
+/// Run values and lengths of `values`.
+pub(crate) fn runs<W: Word>(values: &[W]) -> (Vec<W>, Vec<u32>) {
+    let mut vals = Vec::new();
+    let mut lens: Vec<u32> = Vec::new();
+    for &v in values {
+        match (vals.last(), lens.last_mut()) {
+            (Some(&last), Some(n)) if last == v && *n < u32::MAX => *n += 1,
+            _ => {
+                vals.push(v);
+                lens.push(1);
+            }
+        }
+    }
+    (vals, lens)
+}
+
+/// Number of runs, without building them.
+pub(crate) fn count_runs<W: Word>(values: &[W]) -> usize {
+    values.windows(2).filter(|w| w[0] != w[1]).count() + usize::from(!values.is_empty())
+}
+
+/// Appends the payload for words.
+pub(crate) fn encode<W: Word>(
+    values: &[W],
+    kind: Kind,
+    depth: u8,
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    let (vals, lens) = runs(values);
+    put_count(vals.len(), out)?;
+    put_child(&cascade::encode_words(&vals, kind, depth + 1)?, out)?;
+    put_child(
+        &cascade::encode_words(&lens, Kind::Unsigned, depth + 1)?,
+        out,
+    )
+}
+
+/// Reads and checks `runs` lengths summing to `len`.
+fn lengths(r: &mut Reader<'_>, runs: usize, len: usize) -> Result<Vec<u32>> {
+    let (chunk, at) = r.child("run lengths")?;
+    let lens = decode_words::<u32>(chunk, runs, at)?;
+    let mut total = 0usize;
+    for &n in &lens {
+        if n == 0 {
+            return Err(Error::corrupt(at, "run of length zero"));
+        }
+        total = total.saturating_add(n as usize);
+    }
+    if total != len {
+        return Err(Error::corrupt(
+            at,
+            format!("runs cover {total} values, expected {len}"),
+        ));
+    }
+    Ok(lens)
+}
+
+/// Decodes `len` words.
+pub(crate) fn decode<W: Word>(payload: &[u8], len: usize, base: usize) -> Result<Vec<W>> {
+    let mut r = Reader::new(payload, base);
+    let nruns = r.count(len, "run count")?;
+    let (chunk, at) = r.child("run values")?;
+    let vals = decode_words::<W>(chunk, nruns, at)?;
+    let lens = lengths(&mut r, nruns, len)?;
+    r.finish("run-length")?;
+    let mut out = zeroed::<W>(len, base)?;
+    let mut i = 0;
+    for (&v, &n) in vals.iter().zip(&lens) {
+        out[i..i + n as usize].fill(v);
+        i += n as usize;
+    }
+    Ok(out)
+}
+
+/// Appends the payload for `len` booleans packed LSB-first in `bits`.
+pub(crate) fn encode_bool(bits: &[u8], len: usize, out: &mut Vec<u8>) -> Result<()> {
+    let bit = |i: usize| bits[i / 8] >> (i % 8) & 1;
+    let mut lens: Vec<u32> = Vec::new();
+    let mut prev = None;
+    for i in 0..len {
+        let b = bit(i);
+        match lens.last_mut() {
+            Some(n) if prev == Some(b) && *n < u32::MAX => *n += 1,
+            _ => lens.push(1),
+        }
+        prev = Some(b);
+    }
+    out.push(if len > 0 { bit(0) } else { 0 });
+    put_count(lens.len(), out)?;
+    put_child(&cascade::encode_words(&lens, Kind::Unsigned, 1)?, out)
+}
+
+/// Decodes `len` booleans into packed bits.
+pub(crate) fn decode_bool(payload: &[u8], len: usize, base: usize) -> Result<Vec<u8>> {
+    let mut r = Reader::new(payload, base);
+    let at = r.offset();
+    let first = r.u8("first bit")?;
+    if first > 1 {
+        return Err(Error::corrupt(at, "first bit is not 0 or 1"));
+    }
+    let nruns = r.count(len, "run count")?;
+    let lens = lengths(&mut r, nruns, len)?;
+    r.finish("boolean runs")?;
+    let mut bits = zeroed::<u8>(len.div_ceil(8), base)?;
+    let (mut i, mut value) = (0usize, first == 1);
+    for &n in &lens {
+        let end = i + n as usize;
+        if value {
+            while i < end && i % 8 != 0 {
+                bits[i / 8] |= 1 << (i % 8);
+                i += 1;
+            }
+            while i + 8 <= end {
+                bits[i / 8] = 0xff;
+                i += 8;
+            }
+            while i < end {
+                bits[i / 8] |= 1 << (i % 8);
+                i += 1;
+            }
+        }
+        i = end;
+        value = !value;
+    }
+    Ok(bits)
+}
+
+/// Number of runs in `len` packed booleans.
+pub(crate) fn count_bool_runs(bits: &[u8], len: usize) -> usize {
+    let bit = |i: usize| bits[i / 8] >> (i % 8) & 1;
+    (1..len).filter(|&i| bit(i) != bit(i - 1)).count() + usize::from(len > 0)
+}

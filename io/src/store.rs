@@ -1,0 +1,757 @@
+//! [`Store`]: bytes under '/'-separated keys, on any `object_store` backend, with a cap on requests
+//! in flight and request counters.
+//!
+//! This file owns the request path: key to backend path, the in-flight limit, counting, error
+//! mapping, and the guarantees callers rely on (exact ranges, sorted listings, idempotent delete,
+//! atomic put-if-absent). It must not interpret the bytes (no segments, manifests or symbols here)
+//! and must not parse locations (that is `location.rs`).
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures::{StreamExt, TryStreamExt};
+use object_store::path::Path;
+use object_store::{GetOptions, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload};
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+use crate::error::{Error, Result};
+use crate::key::Root;
+use crate::location::{self, Backend, Opened};
+use crate::stats::{Counters, Request, Stats};
+
+/// Upper bound for [`Store::with_max_in_flight`]; far beyond what any backend serves.
+const MAX_IN_FLIGHT_CAP: usize = 1 << 20;
+
+/// A directory listing checks at most this many directories for content at once.
+const DIR_CHECK_PARALLELISM: usize = 16;
+
+/// Ranges of one `get_ranges` call closer than this are fetched by one request. Remote stores
+/// charge per request, so bridging a gap is cheaper than a round trip; local and in-memory reads
+/// only merge ranges that touch.
+fn coalesce_gap(backend: Backend) -> u64 {
+    match backend {
+        Backend::Cloud | Backend::Custom => object_store::OBJECT_STORE_COALESCE_DEFAULT,
+        Backend::Memory | Backend::Local => 0,
+    }
+}
+
+/// One object found by a listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectInfo {
+    /// Key relative to the store root.
+    pub key: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// Bytes under keys, on memory, a local directory, S3, GCS or Azure.
+///
+/// Cloning is cheap and clones share the backend, the counters and the in-flight limit. All
+/// methods can be called from any tokio runtime (multi-thread or current-thread) and their futures
+/// are `Send`.
+///
+/// Keys are '/'-separated and relative to the store's root; a key is rejected with
+/// [`Error::InvalidKey`] unless every backend stores it as is and lists it back unchanged: no
+/// empty, `.` or `..` segment, no slash at either end, only printable ASCII other than `%`, `#`,
+/// `?`, `*`, `\`, `{`, `}`, `[`, `]`, `<`, `>`, `|`, `~`, `^`, `"` and the backtick; at most
+/// [`MAX_SEGMENT_BYTES`](crate::MAX_SEGMENT_BYTES) per segment and
+/// [`MAX_KEY_BYTES`](crate::MAX_KEY_BYTES) in all, counting the store's prefix.
+#[derive(Clone)]
+pub struct Store {
+    shared: Arc<Shared>,
+    limit: Arc<Semaphore>,
+    max_in_flight: usize,
+}
+
+struct Shared {
+    backend: Arc<dyn ObjectStore>,
+    root: Root,
+    location: String,
+    kind: Backend,
+    counters: Counters,
+}
+
+/// Why fetching one byte range failed, before it is turned into an [`Error`].
+enum FetchFailure {
+    /// The object ends before the range does.
+    Short {
+        size: u64,
+    },
+    /// The backend refused; it may mean the range starts past the end.
+    Backend(object_store::Error),
+    Other(Error),
+}
+
+impl Store {
+    /// Opens a store.
+    ///
+    /// - `"memory://"`: a fresh, empty in-memory store (`"memory:///prefix"` roots it at a prefix).
+    /// - `"file:///abs/dir"` or a plain path (`"./floe-data"`, `"/data/lib"`): a local directory,
+    ///   created if missing. Writes are fsynced (file and directory) before they return.
+    /// - `"s3://bucket/prefix"` (feature `aws`), `"gs://bucket/prefix"` (feature `gcp`),
+    ///   `"az://container/prefix"`, `"abfs://..."`, `"azure://..."` (feature `azure`), and the
+    ///   `https://` forms `object_store` recognises for S3 and Azure: configured from the standard
+    ///   environment variables (`AWS_*`, `GOOGLE_*`, `AZURE_*`), with retries and backoff. Opening
+    ///   does not touch the network.
+    ///
+    /// Anything else is [`Error::InvalidLocation`], which for a cloud scheme whose feature is off
+    /// names the feature.
+    pub fn open(location: &str) -> Result<Store> {
+        Self::open_with_options(location, std::iter::empty::<(&str, String)>())
+    }
+
+    /// Like [`open`](Self::open), with options that override the environment: for cloud stores
+    /// the `object_store` builder keys (`"aws_region"`, `"aws_endpoint"`, `"aws_allow_http"`,
+    /// `"google_service_account"`, `"azure_storage_account_name"`, ...; case-insensitive); for a
+    /// local directory only `"fsync"` = `"true"` or `"false"`. Unknown keys are
+    /// [`Error::InvalidLocation`]; memory stores take none.
+    pub fn open_with_options<I, K, V>(location: &str, options: I) -> Result<Store>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: Into<String>,
+    {
+        let options = options
+            .into_iter()
+            .map(|(k, v)| (k.as_ref().to_owned(), v.into()))
+            .collect();
+        location::open(location, options).map(Self::new)
+    }
+
+    /// A fresh, empty in-memory store.
+    pub fn memory() -> Store {
+        Self::new(Opened {
+            store: Arc::new(object_store::memory::InMemory::new()),
+            root: Root::default(),
+            location: "memory://".to_owned(),
+            backend: Backend::Memory,
+        })
+    }
+
+    /// Wraps any `ObjectStore` (tests use this to inject faults or latency). `prefix` is a key
+    /// prefix inside it (`""` for none); `description` is what `Display` and
+    /// [`location`](Self::location) show.
+    ///
+    /// Nothing is known about the backend, so it gets the local defaults: 16 requests in flight,
+    /// small range gaps bridged as on a remote store, and [`list_dirs`](Self::list_dirs) checks
+    /// each directory for an object (one extra list per directory), as a local directory needs.
+    pub fn from_object_store(
+        inner: Arc<dyn ObjectStore>,
+        prefix: &str,
+        description: &str,
+    ) -> Result<Store> {
+        Ok(Self::new(Opened {
+            store: inner,
+            root: location::root(description, prefix)?,
+            location: description.to_owned(),
+            backend: Backend::Custom,
+        }))
+    }
+
+    fn new(opened: Opened) -> Store {
+        let max_in_flight = opened.backend.default_max_in_flight();
+        Store {
+            shared: Arc::new(Shared {
+                backend: opened.store,
+                root: opened.root,
+                location: opened.location,
+                kind: opened.backend,
+                counters: Counters::default(),
+            }),
+            limit: Arc::new(Semaphore::new(max_in_flight)),
+            max_in_flight,
+        }
+    }
+
+    /// The location this store was opened at (a local directory shows its canonical path).
+    pub fn location(&self) -> &str {
+        &self.shared.location
+    }
+
+    /// Caps the requests in flight through this store and the clones made from it afterwards
+    /// (earlier clones keep their own cap). `n` is clamped to at least 1. Defaults: 64 for cloud
+    /// stores, 16 otherwise.
+    pub fn with_max_in_flight(self, n: usize) -> Store {
+        let n = n.clamp(1, MAX_IN_FLIGHT_CAP);
+        Store {
+            shared: self.shared,
+            limit: Arc::new(Semaphore::new(n)),
+            max_in_flight: n,
+        }
+    }
+
+    /// A snapshot of the counters shared by this store and all its clones.
+    pub fn stats(&self) -> Stats {
+        self.shared.counters.snapshot()
+    }
+
+    /// Sets every counter back to zero.
+    pub fn reset_stats(&self) {
+        self.shared.counters.reset();
+    }
+
+    /// The whole object. One GET.
+    pub async fn get(&self, key: &str) -> Result<Bytes> {
+        let path = self.shared.root.path(key)?;
+        let _permit = self.permits(1, "get", key).await?;
+        self.count(Request::Get, 1);
+        let backend_error = |e| Error::from_backend("get", key, e);
+        let result = self.backend().get(&path).await.map_err(backend_error)?;
+        let bytes = result.bytes().await.map_err(backend_error)?;
+        self.shared.counters.read(bytes.len());
+        Ok(bytes)
+    }
+
+    /// Exactly the bytes `range` of an object. One ranged GET; an empty range returns empty bytes
+    /// without a request (and so without checking that the object exists). A reversed range, or
+    /// one reaching past the end of the object, is [`Error::InvalidRange`].
+    pub async fn get_range(&self, key: &str, range: Range<u64>) -> Result<Bytes> {
+        let path = self.shared.root.path(key)?;
+        check_range(key, &range)?;
+        if range.is_empty() {
+            return Ok(Bytes::new());
+        }
+        self.count(Request::RangeGet, 1);
+        match self.fetch(&path, key, "get_range", range.clone()).await {
+            Ok(bytes) => Ok(bytes),
+            Err(failure) => Err(self
+                .range_error("get_range", key, &path, &[range], failure)
+                .await),
+        }
+    }
+
+    /// Several ranges of one object, in input order, each exactly as asked. Nearby ranges are
+    /// fetched together and up to 10 fetches run at once (within the store's cap). Counts one
+    /// ranged GET per non-empty range asked, whatever the merging. Errors as for
+    /// [`get_range`](Self::get_range).
+    pub async fn get_ranges(&self, key: &str, ranges: &[Range<u64>]) -> Result<Vec<Bytes>> {
+        let path = self.shared.root.path(key)?;
+        for range in ranges {
+            check_range(key, range)?;
+        }
+        let wanted: Vec<Range<u64>> = ranges.iter().filter(|r| !r.is_empty()).cloned().collect();
+        if wanted.is_empty() {
+            return Ok(vec![Bytes::new(); ranges.len()]);
+        }
+        self.count(Request::RangeGet, u64_from(wanted.len()));
+        let fetch = |range: Range<u64>| self.fetch(&path, key, "get_ranges", range);
+        let gap = coalesce_gap(self.shared.kind);
+        let fetched = match object_store::coalesce_ranges(&wanted, fetch, gap).await {
+            Ok(fetched) => fetched,
+            Err(failure) => {
+                return Err(self
+                    .range_error("get_ranges", key, &path, &wanted, failure)
+                    .await);
+            }
+        };
+        let mut fetched = fetched.into_iter();
+        let mut out = Vec::with_capacity(ranges.len());
+        for range in ranges {
+            let bytes = if range.is_empty() {
+                Bytes::new()
+            } else {
+                fetched.next().ok_or_else(|| Error::Storage {
+                    op: "get_ranges",
+                    key: key.to_owned(),
+                    source: "fewer ranges came back than were asked".into(),
+                })?
+            };
+            out.push(bytes);
+        }
+        Ok(out)
+    }
+
+    /// Size of an object. One HEAD.
+    pub async fn head(&self, key: &str) -> Result<ObjectInfo> {
+        let path = self.shared.root.path(key)?;
+        self.head_path(key, &path).await
+    }
+
+    /// Creates or overwrites an object, atomically. One PUT.
+    pub async fn put(&self, key: &str, data: Bytes) -> Result<()> {
+        self.put_mode(key, data, PutMode::Overwrite, "put").await
+    }
+
+    /// Creates an object only if there is none, atomically: of several racing writers exactly one
+    /// succeeds and the others get [`Error::AlreadyExists`], and the winner's content stays. One
+    /// PUT. Works on memory, local directories (a hard link), S3 (`If-None-Match`), GCS and Azure.
+    pub async fn put_if_absent(&self, key: &str, data: Bytes) -> Result<()> {
+        self.put_mode(key, data, PutMode::Create, "put_if_absent")
+            .await
+    }
+
+    /// Deletes an object; deleting a missing object succeeds. One DELETE.
+    pub async fn delete(&self, key: &str) -> Result<()> {
+        let path = self.shared.root.path(key)?;
+        let _permit = self.permits(1, "delete", key).await?;
+        self.count(Request::Delete, 1);
+        match self.backend().delete(&path).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(Error::from_backend("delete", key, e)),
+        }
+    }
+
+    /// Every object below the "directory" `prefix` (keys starting with `prefix` then '/'; `""`
+    /// lists everything), recursively, sorted by key. `"a/b"` does not list `"a/b"` itself nor
+    /// `"a/bc/x"`. Objects whose names are not valid keys (left there by other tools) and
+    /// in-progress local uploads are skipped.
+    ///
+    /// Counted as one LIST: `object_store` pages through the listing internally and does not say
+    /// how many pages it fetched.
+    pub async fn list(&self, prefix: &str) -> Result<Vec<ObjectInfo>> {
+        let path = self.shared.root.list_path(prefix)?;
+        let _permit = self.permits(1, "list", prefix).await?;
+        self.count(Request::List, 1);
+        let mut listing = self.backend().list(path.as_ref());
+        let mut objects = Vec::new();
+        while let Some(meta) = listing
+            .try_next()
+            .await
+            .map_err(|e| list_error(prefix, e))?
+        {
+            let Some(key) = self.shared.root.key_of(&meta.location) else {
+                tracing::warn!(location = %meta.location, store = %self, "skipping object whose name is not a valid key");
+                continue;
+            };
+            if is_below(key, prefix) {
+                objects.push(ObjectInfo {
+                    key: key.to_owned(),
+                    size: meta.size,
+                });
+            }
+        }
+        objects.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+        objects.dedup_by(|a, b| a.key == b.key);
+        Ok(objects)
+    }
+
+    /// Names (last segment only) of the "directories" directly below `prefix` (`""` for the top)
+    /// that hold at least one object at any depth, sorted. One LIST; on a local directory (or a
+    /// store from [`from_object_store`](Self::from_object_store)) plus one LIST per directory
+    /// found, because directories there outlive their objects.
+    pub async fn list_dirs(&self, prefix: &str) -> Result<Vec<String>> {
+        let path = self.shared.root.list_path(prefix)?;
+        let listing = {
+            let _permit = self.permits(1, "list_dirs", prefix).await?;
+            self.count(Request::List, 1);
+            self.backend()
+                .list_with_delimiter(path.as_ref())
+                .await
+                .map_err(|e| list_error(prefix, e))?
+        };
+        let mut dirs: Vec<(String, Path)> = listing
+            .common_prefixes
+            .into_iter()
+            .filter_map(|dir| {
+                let key = self.shared.root.key_of(&dir)?;
+                let name = if prefix.is_empty() {
+                    key
+                } else {
+                    key.strip_prefix(prefix)?.strip_prefix('/')?
+                };
+                (!name.contains('/')).then(|| (name.to_owned(), dir.clone()))
+            })
+            .collect();
+        if self.shared.kind.may_list_empty_dirs() {
+            let mut checks = Vec::with_capacity(dirs.len());
+            for (_, dir) in &dirs {
+                checks.push(self.has_object(dir, prefix));
+            }
+            let keep: Vec<bool> = futures::stream::iter(checks)
+                .buffered(DIR_CHECK_PARALLELISM)
+                .try_collect()
+                .await?;
+            let mut keep = keep.into_iter();
+            dirs.retain(|_| keep.next().unwrap_or(false));
+        }
+        let mut names: Vec<String> = dirs.into_iter().map(|(name, _)| name).collect();
+        names.sort_unstable();
+        names.dedup();
+        Ok(names)
+    }
+
+    fn backend(&self) -> &dyn ObjectStore {
+        self.shared.backend.as_ref()
+    }
+
+    fn count(&self, request: Request, n: u64) {
+        self.shared.counters.issued(request, n);
+    }
+
+    /// Waits for `n` of this store's request slots (at most all of them).
+    async fn permits(&self, n: usize, op: &'static str, key: &str) -> Result<SemaphorePermit<'_>> {
+        let n = u32::try_from(n.clamp(1, self.max_in_flight)).unwrap_or(u32::MAX);
+        self.limit
+            .acquire_many(n)
+            .await
+            .map_err(|e| Error::Storage {
+                op,
+                key: key.to_owned(),
+                source: Box::new(e),
+            })
+    }
+
+    async fn head_path(&self, key: &str, path: &Path) -> Result<ObjectInfo> {
+        let _permit = self.permits(1, "head", key).await?;
+        self.count(Request::Head, 1);
+        let meta = self
+            .backend()
+            .head(path)
+            .await
+            .map_err(|e| Error::from_backend("head", key, e))?;
+        Ok(ObjectInfo {
+            key: key.to_owned(),
+            size: meta.size,
+        })
+    }
+
+    async fn put_mode(
+        &self,
+        key: &str,
+        data: Bytes,
+        mode: PutMode,
+        op: &'static str,
+    ) -> Result<()> {
+        let path = self.shared.root.path(key)?;
+        let len = data.len();
+        let _permit = self.permits(1, op, key).await?;
+        self.count(Request::Put, 1);
+        self.backend()
+            .put_opts(&path, PutPayload::from(data), PutOptions::from(mode))
+            .await
+            .map_err(|e| Error::from_backend(op, key, e))?;
+        self.shared.counters.written(len);
+        Ok(())
+    }
+
+    /// Fetches one non-empty range, holding one request slot; fails unless every byte came back.
+    async fn fetch(
+        &self,
+        path: &Path,
+        key: &str,
+        op: &'static str,
+        range: Range<u64>,
+    ) -> std::result::Result<Bytes, FetchFailure> {
+        let _permit = self
+            .permits(1, op, key)
+            .await
+            .map_err(FetchFailure::Other)?;
+        let options = GetOptions::new().with_range(Some(range.clone()));
+        let result = self
+            .backend()
+            .get_opts(path, options)
+            .await
+            .map_err(FetchFailure::Backend)?;
+        // Backends answer a range that runs past the end with the part that exists.
+        if result.range != range {
+            return Err(FetchFailure::Short {
+                size: result.meta.size,
+            });
+        }
+        let size = result.meta.size;
+        let bytes = result.bytes().await.map_err(FetchFailure::Backend)?;
+        if u64_from(bytes.len()) != range.end - range.start {
+            return Err(FetchFailure::Short { size });
+        }
+        self.shared.counters.read(bytes.len());
+        Ok(bytes)
+    }
+
+    /// The error for a failed range read of `asked`: [`Error::InvalidRange`] naming the first
+    /// range past the end if the object is too short, else the backend's error.
+    async fn range_error(
+        &self,
+        op: &'static str,
+        key: &str,
+        path: &Path,
+        asked: &[Range<u64>],
+        failure: FetchFailure,
+    ) -> Error {
+        let size = match failure {
+            FetchFailure::Short { size } => size,
+            FetchFailure::Other(e) => return e,
+            FetchFailure::Backend(e) => {
+                let error = Error::from_backend(op, key, e);
+                if !matches!(error, Error::Storage { .. }) {
+                    return error;
+                }
+                // Backends report a range starting past the end in their own words (an HTTP 416,
+                // a local "start too large"), so ask for the size rather than parse them.
+                match self.head_path(key, path).await {
+                    Ok(info) if asked.iter().any(|r| r.end > info.size) => info.size,
+                    _ => return error,
+                }
+            }
+        };
+        match asked.iter().find(|r| r.end > size) {
+            Some(range) => Error::invalid_range(key, range, format!("object is {size} bytes")),
+            None => Error::Storage {
+                op,
+                key: key.to_owned(),
+                source: format!("short read from an object of {size} bytes").into(),
+            },
+        }
+    }
+
+    /// Whether any valid key lies below `dir` (a backend path).
+    async fn has_object(&self, dir: &Path, prefix: &str) -> Result<bool> {
+        let _permit = self.permits(1, "list_dirs", prefix).await?;
+        self.count(Request::List, 1);
+        let mut listing = self.backend().list(Some(dir));
+        while let Some(meta) = listing
+            .try_next()
+            .await
+            .map_err(|e| list_error(prefix, e))?
+        {
+            if self.shared.root.key_of(&meta.location).is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
+
+impl fmt::Display for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.shared.location)
+    }
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("location", &self.shared.location)
+            .field("root", &self.shared.root.as_str())
+            .field("backend", &self.shared.backend.to_string())
+            .field("max_in_flight", &self.max_in_flight)
+            .finish()
+    }
+}
+
+fn check_range(key: &str, range: &Range<u64>) -> Result<()> {
+    if range.start > range.end {
+        Err(Error::invalid_range(key, range, "start is after end"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Listing failures are never "not found": a missing prefix lists nothing.
+fn list_error(prefix: &str, error: object_store::Error) -> Error {
+    Error::Storage {
+        op: "list",
+        key: prefix.to_owned(),
+        source: Box::new(error),
+    }
+}
+
+/// Whether `key` lies below the "directory" `prefix`.
+fn is_below(key: &str, prefix: &str) -> bool {
+    prefix.is_empty()
+        || key
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+fn u64_from(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used)] // a failed expectation is a failed test
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use object_store::memory::InMemory;
+    use object_store::throttle::{ThrottleConfig, ThrottledStore};
+
+    use super::*;
+
+    fn assert_send<T: Send>(_: T) {}
+
+    #[test]
+    fn futures_are_send_and_store_is_send_sync() {
+        fn assert_send_sync<T: Send + Sync + 'static>() {}
+        assert_send_sync::<Store>();
+        let s = Store::memory();
+        assert_send(s.get("a"));
+        assert_send(s.get_range("a", 0..1));
+        assert_send(s.get_ranges("a", &[0..1, 1..2]));
+        assert_send(s.head("a"));
+        assert_send(s.put("a", Bytes::new()));
+        assert_send(s.put_if_absent("a", Bytes::new()));
+        assert_send(s.delete("a"));
+        assert_send(s.list(""));
+        assert_send(s.list_dirs(""));
+    }
+
+    #[test]
+    fn display_and_debug_show_the_location() {
+        let s = Store::memory();
+        assert_eq!(s.to_string(), "memory://");
+        assert_eq!(s.location(), "memory://");
+        let debug = format!("{s:?}");
+        assert!(debug.contains("location: \"memory://\""), "{debug}");
+        assert!(debug.contains("max_in_flight: 16"), "{debug}");
+        let s = s.with_max_in_flight(0);
+        assert!(format!("{s:?}").contains("max_in_flight: 1"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn clones_share_backend_and_counters() {
+        let a = Store::memory();
+        let b = a.clone();
+        a.put("k", Bytes::from_static(b"xyz")).await.expect("put");
+        assert_eq!(b.get("k").await.expect("get"), "xyz");
+        assert_eq!(a.stats(), b.stats());
+        assert_eq!((a.stats().puts, a.stats().gets), (1, 1));
+        b.reset_stats();
+        assert_eq!(a.stats(), Stats::default());
+        // A capped copy still shares the counters.
+        let c = a.clone().with_max_in_flight(1);
+        c.head("k").await.expect("head");
+        assert_eq!(a.stats().heads, 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn prefix_of_a_wrapped_store_is_the_root() {
+        let inner: Arc<dyn ObjectStore> = Arc::new(InMemory::new());
+        let outside = Path::from("other/x");
+        inner
+            .put(&outside, PutPayload::from_static(b"o"))
+            .await
+            .expect("put outside");
+        let store = Store::from_object_store(Arc::clone(&inner), "/root/lib/", "wrapped")
+            .expect("valid prefix");
+        assert_eq!(store.to_string(), "wrapped");
+        store
+            .put("sym/a/v/1", Bytes::from_static(b"m"))
+            .await
+            .expect("put");
+        let inside = inner
+            .get(&Path::from("root/lib/sym/a/v/1"))
+            .await
+            .expect("object lands under the prefix");
+        assert_eq!(inside.bytes().await.expect("bytes"), "m");
+        let keys: Vec<String> = store
+            .list("")
+            .await
+            .expect("list")
+            .into_iter()
+            .map(|o| o.key)
+            .collect();
+        assert_eq!(keys, ["sym/a/v/1"]);
+        assert_eq!(store.list_dirs("").await.expect("dirs"), ["sym"]);
+        // One list, plus one content check for the one directory (unknown backend).
+        assert_eq!(store.stats().lists, 3);
+
+        let bad = Store::from_object_store(inner, "a/../b", "wrapped");
+        assert!(
+            matches!(&bad, Err(Error::InvalidLocation { location, reason }) if location == "wrapped" && reason.contains("\"..\"")),
+            "{bad:?}"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn requests_in_flight_are_capped() {
+        let latency = Duration::from_millis(40);
+        let config = ThrottleConfig {
+            wait_get_per_call: latency,
+            ..ThrottleConfig::default()
+        };
+        let inner = Arc::new(ThrottledStore::new(InMemory::new(), config));
+        let store = Store::from_object_store(inner, "", "slow")
+            .expect("store")
+            .with_max_in_flight(2);
+        store
+            .put("k", Bytes::from_static(b"0123456789"))
+            .await
+            .expect("put");
+
+        let started = Instant::now();
+        let gets = (0..8).map(|_| store.get("k"));
+        let got = futures::future::try_join_all(gets).await.expect("gets");
+        assert_eq!(got.len(), 8);
+        // 8 requests, 2 at a time, 40 ms each: at least 4 rounds.
+        assert!(started.elapsed() >= latency * 4, "{:?}", started.elapsed());
+
+        // get_ranges fetches in parallel but within the same cap. Ranges 2 MiB apart are too far
+        // apart to be bridged, so they are 8 fetches.
+        let spacing = 2 << 20;
+        let big: Vec<u8> = (0..8 * spacing).map(|i| (i % 251) as u8).collect();
+        store
+            .put("big", Bytes::from(big.clone()))
+            .await
+            .expect("put");
+        let ranges: Vec<Range<u64>> = (0..8u64).map(|i| i * spacing..i * spacing + 3).collect();
+        store.reset_stats();
+        let started = Instant::now();
+        let parts = store.get_ranges("big", &ranges).await.expect("ranges");
+        assert!(started.elapsed() >= latency * 4, "{:?}", started.elapsed());
+        for (range, part) in ranges.iter().zip(&parts) {
+            let (start, end) = (range.start as usize, range.end as usize);
+            assert_eq!(part.as_ref(), &big[start..end]);
+        }
+
+        // Adjacent 1-byte ranges are bridged into one fetch, yet each counts.
+        let ranges: Vec<Range<u64>> = (0..8).map(|i| i..i + 1).collect();
+        let parts = store.get_ranges("k", &ranges).await.expect("ranges");
+        assert_eq!(parts.concat(), b"01234567");
+        assert_eq!(store.stats().range_gets, 16);
+        assert_eq!(store.stats().bytes_read, 8 * 3 + 8);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn local_list_dirs_skips_directories_without_objects() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(tmp.path().to_str().expect("utf-8")).expect("open");
+        store
+            .put("sym/real/v/1", Bytes::from_static(b"m"))
+            .await
+            .expect("put");
+        store
+            .put("sym/gone/v/1", Bytes::from_static(b"m"))
+            .await
+            .expect("put");
+        store.delete("sym/gone/v/1").await.expect("delete");
+        std::fs::create_dir_all(tmp.path().join("sym/empty/deeper")).expect("mkdir");
+        // What a crashed upload leaves behind: only a staging file.
+        std::fs::create_dir_all(tmp.path().join("sym/staged/v")).expect("mkdir");
+        std::fs::write(tmp.path().join("sym/staged/v/1#1"), b"partial").expect("write");
+        std::fs::write(tmp.path().join("sym/real/v/2#3"), b"partial").expect("write");
+
+        assert_eq!(store.list_dirs("sym").await.expect("dirs"), ["real"]);
+        let keys: Vec<String> = store
+            .list("sym")
+            .await
+            .expect("list")
+            .into_iter()
+            .map(|o| o.key)
+            .collect();
+        assert_eq!(keys, ["sym/real/v/1"]);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn memory_list_dirs_is_one_list() {
+        let store = Store::memory();
+        for key in ["s/b/1", "s/a/x/1", "s/a/2", "s/c", "t/d/1"] {
+            store.put(key, Bytes::from_static(b"1")).await.expect("put");
+        }
+        store.reset_stats();
+        assert_eq!(store.list_dirs("s").await.expect("dirs"), ["a", "b"]);
+        assert_eq!(store.list_dirs("").await.expect("dirs"), ["s", "t"]);
+        assert_eq!(store.stats().lists, 2);
+        assert_eq!(store.stats().requests(), 2);
+    }
+
+    #[test]
+    fn is_below_matches_whole_segments() {
+        assert!(is_below("a/b/c", "a/b"));
+        assert!(is_below("a/b", ""));
+        assert!(!is_below("a/b", "a/b"));
+        assert!(!is_below("a/bc/x", "a/b"));
+        assert!(!is_below("b/x", "a"));
+    }
+}

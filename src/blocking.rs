@@ -1,0 +1,103 @@
+//! A blocking face of [`crate::Library`] for plain `fn main` programs and scripts: the same
+//! operations, each run to completion on a runtime this wrapper owns. It must add no behaviour of
+//! its own.
+//!
+//! ```
+//! use floe::blocking::Library;
+//! use floe::ReadOptions;
+//!
+//! let lib = Library::open("memory://")?;
+//! let quotes = floe_datasets::quotes(&floe_datasets::Spec::new(10_000));
+//! lib.write("MSFT", &quotes)?;
+//! let frame = lib.read("MSFT", &ReadOptions::new())?;
+//! assert_eq!(frame.num_rows(), 10_000);
+//! # Ok::<(), floe::Error>(())
+//! ```
+
+use crate::{Frame, ReadOptions, Result, VersionInfo};
+use arrow_array::RecordBatch;
+use floe_io::Store;
+use std::sync::Arc;
+
+/// Blocking [`crate::Library`]. Do not call it from inside an async runtime; use the async one there.
+#[derive(Clone, Debug)]
+pub struct Library {
+    runtime: Arc<tokio::runtime::Runtime>,
+    inner: crate::Library,
+}
+
+impl Library {
+    /// See [`crate::Library::open`].
+    pub fn open(location: &str) -> Result<Library> {
+        let runtime = runtime()?;
+        let inner = runtime.block_on(crate::Library::open(location))?;
+        Ok(Library {
+            runtime: Arc::new(runtime),
+            inner,
+        })
+    }
+
+    /// See [`crate::Library::with_store`].
+    pub fn with_store(store: Store) -> Result<Library> {
+        let runtime = runtime()?;
+        let inner = runtime.block_on(crate::Library::with_store(store))?;
+        Ok(Library {
+            runtime: Arc::new(runtime),
+            inner,
+        })
+    }
+
+    /// The async library underneath.
+    pub fn inner(&self) -> &crate::Library {
+        &self.inner
+    }
+
+    /// See [`crate::Library::write`].
+    pub fn write(&self, symbol: &str, batch: &RecordBatch) -> Result<VersionInfo> {
+        self.runtime.block_on(self.inner.write(symbol, batch))
+    }
+
+    /// See [`crate::Library::append`].
+    pub fn append(&self, symbol: &str, batch: &RecordBatch) -> Result<VersionInfo> {
+        self.runtime.block_on(self.inner.append(symbol, batch))
+    }
+
+    /// See [`crate::Library::read`].
+    pub fn read(&self, symbol: &str, options: &ReadOptions) -> Result<Frame> {
+        self.runtime.block_on(self.inner.read(symbol, options))
+    }
+
+    /// See [`crate::Library::list_symbols`].
+    pub fn list_symbols(&self) -> Result<Vec<String>> {
+        self.runtime.block_on(self.inner.list_symbols())
+    }
+
+    /// See [`crate::Library::list_versions`].
+    pub fn list_versions(&self, symbol: &str) -> Result<Vec<u64>> {
+        self.runtime.block_on(self.inner.list_versions(symbol))
+    }
+
+    /// See [`crate::Library::version_info`].
+    pub fn version_info(&self, symbol: &str, version: Option<u64>) -> Result<VersionInfo> {
+        self.runtime
+            .block_on(self.inner.version_info(symbol, version))
+    }
+
+    /// See [`crate::Library::has_symbol`].
+    pub fn has_symbol(&self, symbol: &str) -> Result<bool> {
+        self.runtime.block_on(self.inner.has_symbol(symbol))
+    }
+
+    /// See [`crate::Library::stored_bytes`].
+    pub fn stored_bytes(&self, symbol: &str) -> Result<u64> {
+        self.runtime.block_on(self.inner.stored_bytes(symbol))
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("floe-io")
+        .build()
+        .map_err(|e| crate::Error::Task(format!("cannot start the I/O runtime: {e}")))
+}

@@ -1,0 +1,79 @@
+//! The key layout of a library inside its store. Every key floe reads or writes is built here, from
+//! escaped symbol names only, so the layout is defined in one place (documented in docs/format.md).
+//!
+//! ```text
+//! _library.json                  library format and defaults, put-if-absent on first open
+//! v/{esc(symbol)}/{inv(version)} version manifest; its put-if-absent is the commit
+//! d/{esc(symbol)}/{id}.seg       immutable segments, shared by the versions that list them
+//! ```
+//! Manifests live under their own top-level prefix so that one delimited LIST of `v/` names exactly
+//! the symbols that have a committed version (segments of a failed first write never show up), and
+//! one LIST of `v/{esc}/` returns the versions newest first: `inv(v)` is `u64::MAX - v`, zero-padded.
+
+/// The library's settings object.
+pub(crate) const LIBRARY: &str = "_library.json";
+/// Prefix of all manifests.
+pub(crate) const VERSIONS: &str = "v";
+/// Prefix of all segments.
+pub(crate) const DATA: &str = "d";
+
+/// Directory of one symbol's manifests.
+pub(crate) fn versions_dir(esc: &str) -> String {
+    format!("{VERSIONS}/{esc}")
+}
+
+/// Key of the manifest of `version`.
+pub(crate) fn manifest(esc: &str, version: u64) -> String {
+    format!("{VERSIONS}/{esc}/{:020}", u64::MAX - version)
+}
+
+/// Version named by a manifest key's last segment; `None` for anything else.
+pub(crate) fn parse_manifest_name(name: &str) -> Option<u64> {
+    (name.len() == 20 && name.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| name.parse::<u64>().ok())
+        .flatten()
+        .map(|inv| u64::MAX - inv)
+}
+
+/// Directory of one symbol's segments.
+pub(crate) fn data_dir(esc: &str) -> String {
+    format!("{DATA}/{esc}")
+}
+
+/// Key of one segment.
+pub(crate) fn segment(esc: &str, id: &str) -> String {
+    format!("{DATA}/{esc}/{id}.seg")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifests_sort_newest_first() {
+        let keys: Vec<String> = [0u64, 1, 9, 10, 123_456, u64::MAX - 1]
+            .iter()
+            .map(|&v| manifest("S", v))
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        sorted.reverse();
+        assert_eq!(keys, sorted);
+    }
+
+    #[test]
+    fn manifest_names_round_trip() {
+        for v in [0u64, 7, u64::MAX - 1, u64::MAX] {
+            let key = manifest("S", v);
+            let name = key.rsplit('/').next().unwrap_or_default();
+            assert_eq!(parse_manifest_name(name), Some(v));
+        }
+        assert_eq!(parse_manifest_name("123"), None);
+        assert_eq!(parse_manifest_name("1844674407370955161x"), None);
+        assert_eq!(
+            parse_manifest_name("99999999999999999999"),
+            None,
+            "over u64::MAX"
+        );
+    }
+}

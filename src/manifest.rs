@@ -1,0 +1,178 @@
+//! Version manifests: the object whose put-if-absent commits a version. A manifest lists every
+//! segment of the version with its chunk directory, so a read is one manifest GET followed by
+//! exactly the byte ranges it needs. This file owns the manifest's bytes (docs/format.md); it must
+//! not decide which version to write (see `library.rs`).
+//!
+//! Bytes: `b"FLMF"`, `u32` format (little-endian), `u32` crc32c of the payload, then the payload
+//! serialised with postcard.
+
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+const MAGIC: &[u8; 4] = b"FLMF";
+/// Manifest format written by this build.
+pub(crate) const FORMAT: u32 = 1;
+const HEADER: usize = 12;
+
+/// One committed version of a symbol.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Manifest {
+    /// The symbol, unescaped (a check that the manifest sits under the right key).
+    pub symbol: String,
+    pub version: u64,
+    /// Version this one was built on; `None` for the first.
+    pub parent: Option<u64>,
+    /// Random id of the commit attempt, to recognise our own manifest after a lost answer.
+    pub commit_id: [u8; 16],
+    /// Hybrid-logical-clock time of the commit, ns since the epoch: max(wall, parent + 1).
+    pub timestamp_ns: i64,
+    /// Name of the index column.
+    pub index: String,
+    /// Schema of the version, in floe-segment's schema encoding.
+    pub schema: Vec<u8>,
+    pub rows: u64,
+    pub segments: Vec<SegmentRef>,
+    /// Caller's metadata for this version.
+    pub metadata: Option<Vec<u8>>,
+}
+
+/// A segment as listed by a manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct SegmentRef {
+    /// Object id; the key is `d/{esc(symbol)}/{id}.seg`.
+    pub id: String,
+    pub rows: u64,
+    pub first_ts: i64,
+    pub last_ts: i64,
+    /// Size of the segment object.
+    pub bytes: u64,
+    /// The segment's chunk directory (floe-segment's binary form).
+    pub directory: Vec<u8>,
+}
+
+impl Manifest {
+    /// Serialises with header and checksum.
+    pub(crate) fn to_bytes(&self) -> Result<Vec<u8>> {
+        let payload = postcard::to_stdvec(self)
+            .map_err(|e| Error::Task(format!("manifest encoding: {e}")))?;
+        let mut out = Vec::with_capacity(HEADER + payload.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT.to_le_bytes());
+        out.extend_from_slice(&crc32c::crc32c(&payload).to_le_bytes());
+        out.extend_from_slice(&payload);
+        Ok(out)
+    }
+
+    /// Parses and verifies a manifest read from `key`.
+    pub(crate) fn from_bytes(bytes: &[u8], key: &str) -> Result<Manifest> {
+        let corrupt = |reason: String| Error::Corrupt {
+            key: key.to_string(),
+            reason,
+        };
+        if bytes.len() < HEADER || &bytes[..4] != MAGIC {
+            return Err(corrupt(
+                "not a floe manifest (bad magic or too short)".into(),
+            ));
+        }
+        let word = |at: usize| {
+            u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+        };
+        let format = word(4);
+        if format > FORMAT {
+            return Err(Error::UnsupportedFormat {
+                found: format,
+                supported: FORMAT,
+            });
+        }
+        let payload = &bytes[HEADER..];
+        if crc32c::crc32c(payload) != word(8) {
+            return Err(corrupt("manifest checksum mismatch".into()));
+        }
+        let (manifest, rest): (Manifest, _) = postcard::take_from_bytes(payload)
+            .map_err(|e| corrupt(format!("manifest payload: {e}")))?;
+        if !rest.is_empty() {
+            return Err(corrupt(format!(
+                "{} trailing bytes after the manifest",
+                rest.len()
+            )));
+        }
+        Ok(manifest)
+    }
+
+    /// Last timestamp of the version, if it has rows.
+    pub(crate) fn last_ts(&self) -> Option<i64> {
+        self.segments
+            .iter()
+            .rev()
+            .find(|s| s.rows > 0)
+            .map(|s| s.last_ts)
+    }
+
+    /// Total bytes of the segments this version lists.
+    pub(crate) fn stored_bytes(&self) -> u64 {
+        self.segments.iter().map(|s| s.bytes).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Manifest {
+        Manifest {
+            symbol: "AAPL".into(),
+            version: 3,
+            parent: Some(2),
+            commit_id: [7; 16],
+            timestamp_ns: 1_700_000_000_000_000_000,
+            index: "ts".into(),
+            schema: vec![1, 2, 3],
+            rows: 10,
+            segments: vec![SegmentRef {
+                id: "abc".into(),
+                rows: 10,
+                first_ts: 1,
+                last_ts: 9,
+                bytes: 100,
+                directory: vec![4, 5],
+            }],
+            metadata: Some(b"{}".to_vec()),
+        }
+    }
+
+    #[test]
+    fn round_trip() {
+        let m = sample();
+        let bytes = m.to_bytes().unwrap_or_default();
+        assert_eq!(Manifest::from_bytes(&bytes, "k").ok(), Some(m));
+    }
+
+    #[test]
+    fn every_flipped_byte_is_caught() {
+        let bytes = sample().to_bytes().unwrap_or_default();
+        for i in 0..bytes.len() {
+            let mut bad = bytes.clone();
+            bad[i] ^= 0x10;
+            assert!(
+                Manifest::from_bytes(&bad, "k").is_err(),
+                "flip at {i} went unnoticed"
+            );
+        }
+        for n in 0..bytes.len() {
+            assert!(
+                Manifest::from_bytes(&bytes[..n], "k").is_err(),
+                "truncation to {n} went unnoticed"
+            );
+        }
+    }
+
+    #[test]
+    fn newer_format_is_a_typed_error() {
+        let mut bytes = sample().to_bytes().unwrap_or_default();
+        bytes[4] = 9;
+        assert!(matches!(
+            Manifest::from_bytes(&bytes, "k"),
+            Err(Error::UnsupportedFormat { found: 9, .. })
+        ));
+    }
+}

@@ -1,0 +1,209 @@
+//! Reads: [`ReadOptions`] (version, date range, columns), the read plan (which segments, which
+//! column chunks, which byte ranges) and [`Frame`], the result. Segments are fetched concurrently
+//! and each is decoded on the rayon pool as soon as its bytes arrive; output keeps segment order.
+
+use crate::library::{Library, VersionInfo, on_rayon};
+use crate::manifest::SegmentRef;
+use crate::{Error, Result, frame, keys, symbol};
+use arrow_array::RecordBatch;
+use arrow_schema::SchemaRef;
+use futures::{StreamExt, TryStreamExt, stream};
+use std::ops::{Bound, RangeBounds};
+use std::sync::Arc;
+
+/// Segments fetched and decoded at once by one read.
+const SEGMENTS_IN_FLIGHT: usize = 16;
+
+/// What to read. The default is every row and column of the latest version.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    as_of: Option<u64>,
+    range: Option<(i64, i64)>,
+    columns: Option<Vec<String>>,
+}
+
+impl ReadOptions {
+    /// Every row and column of the latest version.
+    pub fn new() -> ReadOptions {
+        ReadOptions::default()
+    }
+
+    /// Read this version instead of the latest.
+    pub fn as_of(mut self, version: u64) -> ReadOptions {
+        self.as_of = Some(version);
+        self
+    }
+
+    /// Only rows whose index (ns since the epoch) falls in `range`, e.g. `a..b` or `a..=b`.
+    pub fn date_range(mut self, range: impl RangeBounds<i64>) -> ReadOptions {
+        let lo = match range.start_bound() {
+            Bound::Included(&t) => Some(t),
+            Bound::Excluded(&t) => t.checked_add(1),
+            Bound::Unbounded => Some(i64::MIN),
+        };
+        let hi = match range.end_bound() {
+            Bound::Included(&t) => Some(t),
+            Bound::Excluded(&t) => t.checked_sub(1),
+            Bound::Unbounded => Some(i64::MAX),
+        };
+        // An empty bound (e.g. `..i64::MIN`) selects nothing: lo > hi.
+        self.range = Some((lo.unwrap_or(i64::MAX), hi.unwrap_or(i64::MIN)));
+        self
+    }
+
+    /// Only these columns (by name); the index column is always returned too. Output columns keep
+    /// the stored order.
+    pub fn columns<I, S>(mut self, columns: I) -> ReadOptions
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.columns = Some(columns.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The result of a read: one version's rows, as record batches in index order (one per segment
+/// touched), all with the same schema.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    /// The version read.
+    pub version: VersionInfo,
+    /// Schema of every batch.
+    pub schema: SchemaRef,
+    /// The rows, in index order.
+    pub batches: Vec<RecordBatch>,
+}
+
+impl Frame {
+    /// Number of rows read.
+    pub fn num_rows(&self) -> usize {
+        self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
+
+    /// All rows as one batch (copies when there is more than one batch).
+    pub fn to_batch(&self) -> Result<RecordBatch> {
+        match self.batches.as_slice() {
+            [one] => Ok(one.clone()),
+            batches => Ok(arrow_select::concat::concat_batches(&self.schema, batches)?),
+        }
+    }
+}
+
+impl Library {
+    /// Reads `symbol` as `options` say.
+    ///
+    /// ```
+    /// # async fn demo() -> floe::Result<()> {
+    /// use floe::{Library, ReadOptions};
+    /// let lib = Library::open("memory://").await?;
+    /// let quotes = floe_datasets::quotes(&floe_datasets::Spec::new(1_000));
+    /// lib.write("AAPL", &quotes).await?;
+    /// let frame = lib.read("AAPL", &ReadOptions::new().columns(["bid"])).await?;
+    /// assert_eq!(frame.schema.fields().len(), 2); // ts and bid
+    /// # Ok(()) }
+    /// ```
+    pub async fn read(&self, symbol: &str, options: &ReadOptions) -> Result<Frame> {
+        let esc = symbol::escape(symbol)?;
+        let manifest =
+            match options.as_of {
+                Some(version) => self.manifest_at(symbol, &esc, version).await?,
+                None => self.latest_manifest(symbol, &esc).await?.ok_or_else(|| {
+                    Error::SymbolNotFound {
+                        symbol: symbol.to_string(),
+                    }
+                })?,
+            };
+        let manifest_key = keys::manifest(&esc, manifest.version);
+        let stored = floe_segment::decode_schema(&manifest.schema, &manifest_key)?;
+        let index = stored
+            .index_of(&manifest.index)
+            .map_err(|_| Error::Corrupt {
+                key: manifest_key.clone(),
+                reason: format!("index column {:?} is not in the schema", manifest.index),
+            })?;
+        let wanted = match &options.columns {
+            None => (0..stored.fields().len()).collect::<Vec<_>>(),
+            Some(names) => {
+                let mut wanted = vec![index];
+                for name in names {
+                    wanted.push(stored.index_of(name).map_err(|_| Error::UnknownColumn {
+                        symbol: symbol.to_string(),
+                        column: name.clone(),
+                    })?);
+                }
+                wanted.sort_unstable();
+                wanted.dedup();
+                wanted
+            }
+        };
+        let schema = Arc::new(stored.project(&wanted)?);
+        let plan = Arc::new(Plan {
+            wanted,
+            schema: schema.clone(),
+            index: schema.index_of(&manifest.index)?,
+            range: options.range.unwrap_or((i64::MIN, i64::MAX)),
+        });
+        let (lo, hi) = plan.range;
+        let touched: Vec<SegmentRef> = manifest
+            .segments
+            .iter()
+            .filter(|s| s.rows > 0 && s.last_ts >= lo && s.first_ts <= hi)
+            .cloned()
+            .collect();
+        let batches: Vec<RecordBatch> = stream::iter(touched)
+            .map(|segment| self.read_segment(&esc, segment, plan.clone()))
+            .buffered(SEGMENTS_IN_FLIGHT)
+            .try_filter(|b| futures::future::ready(b.num_rows() > 0))
+            .try_collect()
+            .await?;
+        Ok(Frame {
+            version: VersionInfo::of(&manifest),
+            schema,
+            batches,
+        })
+    }
+
+    async fn read_segment(
+        &self,
+        esc: &str,
+        segment: SegmentRef,
+        plan: Arc<Plan>,
+    ) -> Result<RecordBatch> {
+        let key = keys::segment(esc, &segment.id);
+        let directory = floe_segment::Directory::from_bytes(&segment.directory, &key)?;
+        let ranges: Vec<_> = directory
+            .ranges_for(&plan.wanted)
+            .iter()
+            .map(|r| r.range())
+            .collect();
+        let chunks = self.store.get_ranges(&key, &ranges).await?;
+        on_rayon(move || {
+            let chunks: Vec<&[u8]> = chunks.iter().map(|c| c.as_ref()).collect();
+            let decoded = floe_segment::decode_columns(&directory, &plan.wanted, &chunks, &key)?;
+            // The version's schema (nullability merged across appends) names every batch.
+            let batch = RecordBatch::try_new(plan.schema.clone(), decoded.columns().to_vec())?;
+            let (lo, hi) = plan.range;
+            if segment.first_ts >= lo && segment.last_ts <= hi {
+                return Ok(batch);
+            }
+            let ts = frame::index_values(&batch, plan.index);
+            let start = ts.partition_point(|&t| t < lo);
+            let end = ts.partition_point(|&t| t <= hi).max(start);
+            Ok(batch.slice(start, end - start))
+        })
+        .await?
+    }
+}
+
+/// What every segment of one read decodes.
+struct Plan {
+    /// Schema indices of the columns to decode, ascending.
+    wanted: Vec<usize>,
+    /// Schema of the output.
+    schema: SchemaRef,
+    /// Position of the index column in the output.
+    index: usize,
+    /// Inclusive index bounds.
+    range: (i64, i64),
+}

@@ -1,0 +1,79 @@
+//! The `floe` binary end to end: gen, import, read, ls, versions and demo on a temporary library.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn floe(store: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_floe"))
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run floe: {e}"))
+}
+
+fn stdout(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "floe failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn gen_import_read_round_trip() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let store = dir.path().join("lib");
+    for ext in ["parquet", "csv"] {
+        let file = dir.path().join(format!("q.{ext}"));
+        let file = file.to_string_lossy();
+        stdout(&floe(
+            &store,
+            &["gen", "quotes", "--rows", "5000", "--out", &file],
+        ));
+        let out = stdout(&floe(
+            &store,
+            &["import", &file, "--symbol", &format!("Q{ext}")],
+        ));
+        assert!(out.contains("5000 rows"), "{out}");
+    }
+    assert_eq!(stdout(&floe(&store, &["ls"])), "Qcsv\nQparquet\n");
+    let csv = stdout(&floe(
+        &store,
+        &["read", "Qparquet", "--format", "csv", "--columns", "bid"],
+    ));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 5001, "header plus one line per row");
+    assert_eq!(lines[0], "ts,bid");
+    // Both imports hold the same data.
+    let from_csv = stdout(&floe(&store, &["read", "Qcsv", "--format", "csv"]));
+    let from_parquet = stdout(&floe(&store, &["read", "Qparquet", "--format", "csv"]));
+    assert_eq!(from_csv, from_parquet);
+    let versions = stdout(&floe(&store, &["versions", "Qcsv"]));
+    assert!(versions.starts_with("v0 "), "{versions}");
+}
+
+#[test]
+fn errors_exit_with_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = floe(&dir.path().join("lib"), &["read", "MISSING"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("not found"), "{err}");
+}
+
+#[test]
+fn demo_runs_and_verifies() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = stdout(&floe(
+        &dir.path().join("lib"),
+        &["demo", "--rows", "20000", "--symbols", "2"],
+    ));
+    assert!(
+        out.contains("every read matched the generated data"),
+        "{out}"
+    );
+    assert!(out.contains("v1 "), "{out}");
+}

@@ -1,0 +1,26 @@
+//! floe's integration tests, compiled as one binary: each module drives the public API (or the
+//! `floe` binary) end to end against real stores (memory and local directories).
+
+mod cli;
+mod errors;
+mod round_trip;
+
+use arrow_array::RecordBatch;
+use arrow_array::cast::AsArray;
+use arrow_array::types::TimestampNanosecondType;
+
+/// The index values of a generated quotes batch (its first column).
+pub fn ts(batch: &RecordBatch) -> &[i64] {
+    batch
+        .column(0)
+        .as_primitive::<TimestampNanosecondType>()
+        .values()
+}
+
+/// Rows of `batch` whose index lies in `lo..=hi`.
+pub fn rows_between(batch: &RecordBatch, lo: i64, hi: i64) -> RecordBatch {
+    let ts = ts(batch);
+    let start = ts.partition_point(|&t| t < lo);
+    let end = ts.partition_point(|&t| t <= hi);
+    batch.slice(start, end - start)
+}
