@@ -12,21 +12,24 @@ use crate::{Error, PhysicalType, Result, binary, frame};
 pub fn describe_tree(chunk: &[u8], ty: PhysicalType, len: usize) -> Result<String> {
     let mut out = String::new();
     match ty {
-        PhysicalType::I8 | PhysicalType::U8 => tree::<u8>(chunk, len, &mut out)?,
-        PhysicalType::I16 | PhysicalType::U16 => tree::<u16>(chunk, len, &mut out)?,
+        PhysicalType::I8 | PhysicalType::U8 => tree::<u8>(chunk, len, &mut out, 0)?,
+        PhysicalType::I16 | PhysicalType::U16 => tree::<u16>(chunk, len, &mut out, 0)?,
         PhysicalType::I32 | PhysicalType::U32 | PhysicalType::F32 => {
-            tree::<u32>(chunk, len, &mut out)?
+            tree::<u32>(chunk, len, &mut out, 0)?
         }
         PhysicalType::I64 | PhysicalType::U64 | PhysicalType::F64 => {
-            tree::<u64>(chunk, len, &mut out)?
+            tree::<u64>(chunk, len, &mut out, 0)?
         }
         PhysicalType::Bool => out.push_str(crate::describe(chunk)?),
-        PhysicalType::Binary => tree_binary(chunk, len, &mut out)?,
+        PhysicalType::Binary => tree_binary(chunk, len, &mut out, 0)?,
     }
     Ok(out)
 }
 
-fn split(chunk: &[u8]) -> Result<(u8, &[u8])> {
+fn split(chunk: &[u8], depth: u8) -> Result<(u8, &[u8])> {
+    if depth > 8 {
+        return Err(Error::corrupt(0, "encodings nested too deep"));
+    }
     let (&tag, payload) = chunk
         .split_first()
         .ok_or_else(|| Error::corrupt(0, "empty chunk"))?;
@@ -34,8 +37,8 @@ fn split(chunk: &[u8]) -> Result<(u8, &[u8])> {
     Ok((tag, payload))
 }
 
-fn tree<W: Word>(chunk: &[u8], len: usize, out: &mut String) -> Result<()> {
-    let (tag, payload) = split(chunk)?;
+fn tree<W: Word>(chunk: &[u8], len: usize, out: &mut String, depth: u8) -> Result<()> {
+    let (tag, payload) = split(chunk, depth)?;
     out.push_str(tag_name(tag).unwrap_or("?"));
     let mut r = Reader::new(payload, 1);
     match tag {
@@ -44,30 +47,30 @@ fn tree<W: Word>(chunk: &[u8], len: usize, out: &mut String) -> Result<()> {
             let mode = r.u8("mode")?;
             r.word::<W>("first")?;
             out.push_str(if mode == 0 { "(" } else { "[zigzag](" });
-            tree::<W>(r.child("deltas")?.0, len, out)?;
+            tree::<W>(r.child("deltas")?.0, len, out, depth + 1)?;
             out.push(')');
         }
         TAG_DIVIDE => {
             r.word::<W>("base")?;
             let g = r.word::<W>("divisor")?;
             out.push_str(&format!("[/{}](", g.to_u64()));
-            tree::<W>(r.child("quotients")?.0, len, out)?;
+            tree::<W>(r.child("quotients")?.0, len, out, depth + 1)?;
             out.push(')');
         }
         TAG_RUNEND => {
             let runs = r.count(len, "runs")?;
             out.push_str(&format!("[{runs} runs](values: "));
-            tree::<W>(r.child("values")?.0, runs, out)?;
+            tree::<W>(r.child("values")?.0, runs, out, depth + 1)?;
             out.push_str(", lengths: ");
-            tree::<u32>(r.child("lengths")?.0, runs, out)?;
+            tree::<u32>(r.child("lengths")?.0, runs, out, depth + 1)?;
             out.push(')');
         }
         TAG_DICTIONARY => {
             let k = r.count(len, "size")?;
             out.push_str(&format!("[{k}](values: "));
-            tree::<W>(r.child("dictionary")?.0, k, out)?;
+            tree::<W>(r.child("dictionary")?.0, k, out, depth + 1)?;
             out.push_str(", codes: ");
-            codes(r.child("codes")?.0, k, len, out)?;
+            codes(r.child("codes")?.0, k, len, out, depth)?;
             out.push(')');
         }
         TAG_ALP => {
@@ -75,15 +78,15 @@ fn tree<W: Word>(chunk: &[u8], len: usize, out: &mut String) -> Result<()> {
             let exc = r.count(len, "exceptions")?;
             let op = if mode == 1 { "/" } else { "*" };
             out.push_str(&format!("[e={e}{op},f={f},{exc} exceptions]("));
-            tree::<W>(r.child("integers")?.0, len, out)?;
+            tree::<W>(r.child("integers")?.0, len, out, depth + 1)?;
             out.push(')');
         }
         TAG_ALPRD => {
             let right = r.u8("cut")?;
             out.push_str(&format!("[right={right}](left: "));
-            tree::<u16>(r.child("left")?.0, len, out)?;
+            tree::<u16>(r.child("left")?.0, len, out, depth + 1)?;
             out.push_str(", right: ");
-            tree::<W>(r.child("right")?.0, len, out)?;
+            tree::<W>(r.child("right")?.0, len, out, depth + 1)?;
             out.push(')');
         }
         _ => {}
@@ -91,36 +94,36 @@ fn tree<W: Word>(chunk: &[u8], len: usize, out: &mut String) -> Result<()> {
     Ok(())
 }
 
-fn codes(chunk: &[u8], k: usize, len: usize, out: &mut String) -> Result<()> {
+fn codes(chunk: &[u8], k: usize, len: usize, out: &mut String, depth: u8) -> Result<()> {
     if k <= 1 << 8 {
-        tree::<u8>(chunk, len, out)
+        tree::<u8>(chunk, len, out, depth + 1)
     } else if k <= 1 << 16 {
-        tree::<u16>(chunk, len, out)
+        tree::<u16>(chunk, len, out, depth + 1)
     } else {
-        tree::<u32>(chunk, len, out)
+        tree::<u32>(chunk, len, out, depth + 1)
     }
 }
 
-fn tree_binary(chunk: &[u8], len: usize, out: &mut String) -> Result<()> {
-    let (tag, payload) = split(chunk)?;
+fn tree_binary(chunk: &[u8], len: usize, out: &mut String, depth: u8) -> Result<()> {
+    let (tag, payload) = split(chunk, depth)?;
     out.push_str(tag_name(tag).unwrap_or("?"));
     let mut r = Reader::new(payload, 1);
     match tag {
         TAG_STRINGS => {
             let lengths = r.child("lengths")?.0;
-            let total = binary::decode(payload, len, 1)?.1.len();
+            let total = binary::decode(payload, len, 1, depth)?.1.len();
             out.push_str("(lengths: ");
-            tree::<u32>(lengths, len, out)?;
+            tree::<u32>(lengths, len, out, depth + 1)?;
             out.push_str(", bytes: ");
-            tree::<u8>(r.child("bytes")?.0, total, out)?;
+            tree::<u8>(r.child("bytes")?.0, total, out, depth + 1)?;
             out.push(')');
         }
         TAG_DICTIONARY => {
             let k = r.count(len, "size")?;
             out.push_str(&format!("[{k}](values: "));
-            tree_binary(r.child("dictionary")?.0, k, out)?;
+            tree_binary(r.child("dictionary")?.0, k, out, depth + 1)?;
             out.push_str(", codes: ");
-            codes(r.child("codes")?.0, k, len, out)?;
+            codes(r.child("codes")?.0, k, len, out, depth)?;
             out.push(')');
         }
         _ => {}

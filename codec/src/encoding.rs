@@ -385,7 +385,7 @@ pub fn decode(chunk: &[u8], ty: PhysicalType, len: usize) -> Result<Decoded> {
     };
     macro_rules! words {
         ($w:ty, $variant:ident) => {
-            Decoded::$variant(cast_words(decode_words::<$w>(chunk, len, 0)?)?)
+            Decoded::$variant(cast_words(decode_words::<$w>(chunk, len, 0, 0)?)?)
         };
     }
     Ok(match ty {
@@ -393,10 +393,10 @@ pub fn decode(chunk: &[u8], ty: PhysicalType, len: usize) -> Result<Decoded> {
         PhysicalType::I16 => words!(u16, I16),
         PhysicalType::I32 => words!(u32, I32),
         PhysicalType::I64 => words!(u64, I64),
-        PhysicalType::U8 => Decoded::U8(decode_words::<u8>(chunk, len, 0)?),
-        PhysicalType::U16 => Decoded::U16(decode_words::<u16>(chunk, len, 0)?),
-        PhysicalType::U32 => Decoded::U32(decode_words::<u32>(chunk, len, 0)?),
-        PhysicalType::U64 => Decoded::U64(decode_words::<u64>(chunk, len, 0)?),
+        PhysicalType::U8 => Decoded::U8(decode_words::<u8>(chunk, len, 0, 0)?),
+        PhysicalType::U16 => Decoded::U16(decode_words::<u16>(chunk, len, 0, 0)?),
+        PhysicalType::U32 => Decoded::U32(decode_words::<u32>(chunk, len, 0, 0)?),
+        PhysicalType::U64 => Decoded::U64(decode_words::<u64>(chunk, len, 0, 0)?),
         PhysicalType::F32 => words!(u32, F32),
         PhysicalType::F64 => words!(u64, F64),
         PhysicalType::Bool => match tag {
@@ -414,7 +414,7 @@ pub fn decode(chunk: &[u8], ty: PhysicalType, len: usize) -> Result<Decoded> {
                 let mut bits = zeroed::<u8>(len.div_ceil(8), 1)?;
                 if bit == 1 {
                     bits.fill(0xff);
-                    if len % 8 != 0
+                    if !len.is_multiple_of(8)
                         && let Some(last) = bits.last_mut()
                     {
                         *last = (1u8 << (len % 8)) - 1;
@@ -423,13 +423,13 @@ pub fn decode(chunk: &[u8], ty: PhysicalType, len: usize) -> Result<Decoded> {
                 Decoded::Bool { bits, len }
             }
             TAG_RUNEND => Decoded::Bool {
-                bits: runend::decode_bool(&chunk[1..], len, 1)?,
+                bits: runend::decode_bool(&chunk[1..], len, 1, 0)?,
                 len,
             },
             _ => decode_legacy(chunk, ty, len)?,
         },
         PhysicalType::Binary => {
-            let (offsets, data) = decode_binary(chunk, len, 0)?;
+            let (offsets, data) = decode_binary(chunk, len, 0, 0)?;
             Decoded::Binary { offsets, data }
         }
     })
@@ -472,10 +472,16 @@ fn decode_legacy(chunk: &[u8], ty: PhysicalType, len: usize) -> Result<Decoded> 
 }
 
 /// Decodes a chunk (or child chunk starting at `base` in the top-level chunk) of `len` words.
-pub(crate) fn decode_words<W: Word>(chunk: &[u8], len: usize, base: usize) -> Result<Vec<W>> {
+pub(crate) fn decode_words<W: Word>(
+    chunk: &[u8],
+    len: usize,
+    base: usize,
+    depth: u8,
+) -> Result<Vec<W>> {
     let Some((&tag, payload)) = chunk.split_first() else {
         return Err(Error::corrupt(base, "empty chunk"));
     };
+    check_depth(depth, base)?;
     let at = base + 1;
     let size = len
         .checked_mul(W::BYTES)
@@ -509,13 +515,13 @@ pub(crate) fn decode_words<W: Word>(chunk: &[u8], len: usize, base: usize) -> Re
             out
         }
         TAG_CONSTANT => constant::decode(payload, len, at)?,
-        TAG_BITPACKED => frame::decode(payload, len, at)?,
-        TAG_DELTA => delta::decode(payload, len, at)?,
-        TAG_DIVIDE => divide::decode(payload, len, at)?,
-        TAG_RUNEND => runend::decode(payload, len, at)?,
-        TAG_DICTIONARY => dict::decode(payload, len, at)?,
-        TAG_ALP => alp::decode(payload, len, at)?,
-        TAG_ALPRD => alprd::decode(payload, len, at)?,
+        TAG_BITPACKED => frame::decode(payload, len, at, depth)?,
+        TAG_DELTA => delta::decode(payload, len, at, depth)?,
+        TAG_DIVIDE => divide::decode(payload, len, at, depth)?,
+        TAG_RUNEND => runend::decode(payload, len, at, depth)?,
+        TAG_DICTIONARY => dict::decode(payload, len, at, depth)?,
+        TAG_ALP => alp::decode(payload, len, at, depth)?,
+        TAG_ALPRD => alprd::decode(payload, len, at, depth)?,
         TAG_STRINGS => {
             return Err(Error::corrupt(
                 base,
@@ -534,18 +540,38 @@ pub(crate) fn decode_words<W: Word>(chunk: &[u8], len: usize, base: usize) -> Re
 }
 
 /// Decodes a chunk (or child chunk at `base`) of `len` strings into offsets and data.
-pub(crate) fn decode_binary(chunk: &[u8], len: usize, base: usize) -> Result<(Vec<i32>, Vec<u8>)> {
+pub(crate) fn decode_binary(
+    chunk: &[u8],
+    len: usize,
+    base: usize,
+    depth: u8,
+) -> Result<(Vec<i32>, Vec<u8>)> {
     let Some((&tag, payload)) = chunk.split_first() else {
         return Err(Error::corrupt(base, "empty chunk"));
     };
+    check_depth(depth, base)?;
     match tag {
-        TAG_STRINGS => binary::decode(payload, len, base + 1),
-        TAG_DICTIONARY => dict::decode_binary_dict(payload, len, base + 1),
+        TAG_STRINGS => binary::decode(payload, len, base + 1, depth),
+        TAG_DICTIONARY => dict::decode_binary_dict(payload, len, base + 1, depth),
         _ => match decode_legacy(chunk, PhysicalType::Binary, len).map_err(|e| shift(e, base))? {
             Decoded::Binary { offsets, data } => Ok((offsets, data)),
             _ => Err(Error::corrupt(base, "binary chunk decoded to another type")),
         },
     }
+}
+
+/// Deepest nesting a decoder follows. The encoder writes at most three cascade levels plus one
+/// level of auxiliary streams; the limit stops hostile chunks from recursing until the stack ends.
+const MAX_DECODE_DEPTH: u8 = 8;
+
+fn check_depth(depth: u8, base: usize) -> Result<()> {
+    if depth > MAX_DECODE_DEPTH {
+        return Err(Error::corrupt(
+            base,
+            format!("encodings nested deeper than {MAX_DECODE_DEPTH} levels"),
+        ));
+    }
+    Ok(())
 }
 
 /// Moves a legacy decoder's offset (relative to its own chunk) to the top-level chunk.

@@ -244,7 +244,12 @@ pub(crate) fn encode<W: Word>(
 }
 
 /// Decodes `len` float words.
-pub(crate) fn decode<W: Word>(payload: &[u8], len: usize, base: usize) -> Result<Vec<W>> {
+pub(crate) fn decode<W: Word>(
+    payload: &[u8],
+    len: usize,
+    base: usize,
+    depth: u8,
+) -> Result<Vec<W>> {
     let mut r = Reader::new(payload, base);
     let at = r.offset();
     let (e, f, mode) = (
@@ -268,7 +273,7 @@ pub(crate) fn decode<W: Word>(payload: &[u8], len: usize, base: usize) -> Result
     }
     let nexc = r.count(len, "alp exceptions")?;
     let (chunk, child_at) = r.child("alp integers")?;
-    let mut words = decode_words::<W>(chunk, len, child_at)?;
+    let mut words = decode_words::<W>(chunk, len, child_at, depth + 1)?;
     if let Ok(w) = bytemuck::try_cast_slice_mut::<W, u64>(&mut words) {
         f64s::decode_in_place(w, e, f, mode == 1);
     } else if let Ok(w) = bytemuck::try_cast_slice_mut::<W, u32>(&mut words) {
@@ -276,9 +281,9 @@ pub(crate) fn decode<W: Word>(payload: &[u8], len: usize, base: usize) -> Result
     }
     if nexc > 0 {
         let (chunk, at) = r.child("alp exception positions")?;
-        let pos = decode_words::<u32>(chunk, nexc, at)?;
+        let pos = decode_words::<u32>(chunk, nexc, at, depth + 1)?;
         let (chunk, at2) = r.child("alp exception values")?;
-        let raw = decode_words::<W>(chunk, nexc, at2)?;
+        let raw = decode_words::<W>(chunk, nexc, at2, depth + 1)?;
         for (&p, &v) in pos.iter().zip(&raw) {
             let Some(slot) = words.get_mut(p as usize) else {
                 return Err(Error::corrupt(

@@ -77,7 +77,12 @@ pub(crate) fn encode<W: Word>(
 }
 
 /// Decodes `len` words.
-pub(crate) fn decode<W: Word>(payload: &[u8], len: usize, base: usize) -> Result<Vec<W>> {
+pub(crate) fn decode<W: Word>(
+    payload: &[u8],
+    len: usize,
+    base: usize,
+    depth: u8,
+) -> Result<Vec<W>> {
     let mut r = Reader::new(payload, base);
     let at = r.offset();
     let right = r.u8("alp-rd cut")? as u32;
@@ -88,9 +93,9 @@ pub(crate) fn decode<W: Word>(payload: &[u8], len: usize, base: usize) -> Result
         ));
     }
     let (chunk, left_at) = r.child("alp-rd left parts")?;
-    let left = decode_words::<u16>(chunk, len, left_at)?;
+    let left = decode_words::<u16>(chunk, len, left_at, depth + 1)?;
     let (chunk, right_at) = r.child("alp-rd right parts")?;
-    let mut words = decode_words::<W>(chunk, len, right_at)?;
+    let mut words = decode_words::<W>(chunk, len, right_at, depth + 1)?;
     r.finish("alp-rd")?;
     for (w, &l) in words.iter_mut().zip(&left) {
         *w = w.or(W::from_u64(l as u64).shl(right));

@@ -53,14 +53,19 @@ pub(crate) fn offsets_from_lengths(lengths: &[u32], at: usize) -> Result<Vec<i32
 }
 
 /// Decodes `len` strings into offsets and data.
-pub(crate) fn decode(payload: &[u8], len: usize, base: usize) -> Result<(Vec<i32>, Vec<u8>)> {
+pub(crate) fn decode(
+    payload: &[u8],
+    len: usize,
+    base: usize,
+    depth: u8,
+) -> Result<(Vec<i32>, Vec<u8>)> {
     let mut r = Reader::new(payload, base);
     let (chunk, at) = r.child("string lengths")?;
-    let lengths = decode_words::<u32>(chunk, len, at)?;
+    let lengths = decode_words::<u32>(chunk, len, at, depth + 1)?;
     let offsets = offsets_from_lengths(&lengths, at)?;
     let total = offsets.last().copied().unwrap_or(0) as usize;
     let (chunk, at) = r.child("string bytes")?;
-    let data = decode_words::<u8>(chunk, total, at)?;
+    let data = decode_words::<u8>(chunk, total, at, depth + 1)?;
     r.finish("strings")?;
     Ok((offsets, data))
 }

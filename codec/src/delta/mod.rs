@@ -47,14 +47,19 @@ pub(crate) fn encode<W: Word>(
 }
 
 /// Decodes `len` values.
-pub(crate) fn decode<W: Word>(payload: &[u8], len: usize, base: usize) -> Result<Vec<W>> {
+pub(crate) fn decode<W: Word>(
+    payload: &[u8],
+    len: usize,
+    base: usize,
+    depth: u8,
+) -> Result<Vec<W>> {
     let mut r = Reader::new(payload, base);
     let at = r.offset();
     let mode = r.u8("delta mode")?;
     let first = r.word::<W>("delta first value")?;
     let (chunk, child_at) = r.child("deltas")?;
     r.finish("delta")?;
-    let mut v = decode_words::<W>(chunk, len, child_at)?;
+    let mut v = decode_words::<W>(chunk, len, child_at, depth + 1)?;
     let mut acc = first;
     match mode {
         UNSIGNED => v.iter_mut().for_each(|x| {

@@ -173,20 +173,20 @@ pub(crate) fn encode<W: Word>(
 }
 
 /// Decodes the codes child of a dictionary of `k` entries into `u32` codes, each checked `< k`.
-fn decode_codes(r: &mut Reader<'_>, k: usize, len: usize) -> Result<Vec<u32>> {
+fn decode_codes(r: &mut Reader<'_>, k: usize, len: usize, depth: u8) -> Result<Vec<u32>> {
     let (chunk, at) = r.child("dictionary codes")?;
     let codes: Vec<u32> = if k <= 1 << 8 {
-        decode_words::<u8>(chunk, len, at)?
+        decode_words::<u8>(chunk, len, at, depth + 1)?
             .into_iter()
             .map(u32::from)
             .collect()
     } else if k <= 1 << 16 {
-        decode_words::<u16>(chunk, len, at)?
+        decode_words::<u16>(chunk, len, at, depth + 1)?
             .into_iter()
             .map(u32::from)
             .collect()
     } else {
-        decode_words::<u32>(chunk, len, at)?
+        decode_words::<u32>(chunk, len, at, depth + 1)?
     };
     if let Some(c) = codes.iter().copied().max().filter(|&c| c as usize >= k) {
         return Err(Error::corrupt(
@@ -198,17 +198,22 @@ fn decode_codes(r: &mut Reader<'_>, k: usize, len: usize) -> Result<Vec<u32>> {
 }
 
 /// Decodes `len` words.
-pub(crate) fn decode<W: Word>(payload: &[u8], len: usize, base: usize) -> Result<Vec<W>> {
+pub(crate) fn decode<W: Word>(
+    payload: &[u8],
+    len: usize,
+    base: usize,
+    depth: u8,
+) -> Result<Vec<W>> {
     let mut r = Reader::new(payload, base);
     let k = r.count(len, "dictionary size")?;
     let (chunk, at) = r.child("dictionary")?;
-    let dict = decode_words::<W>(chunk, k, at)?;
+    let dict = decode_words::<W>(chunk, k, at, depth + 1)?;
     let (chunk, at) = r.child("dictionary codes")?;
     let mut out = zeroed::<W>(len, base)?;
     // Gather straight from the narrowest code type: no intermediate u32 buffer.
     macro_rules! gather {
         ($c:ty) => {{
-            let codes = decode_words::<$c>(chunk, len, at)?;
+            let codes = decode_words::<$c>(chunk, len, at, depth + 1)?;
             if let Some(c) = codes.iter().copied().max().filter(|&c| c as usize >= k) {
                 return Err(Error::corrupt(
                     at,
@@ -304,12 +309,13 @@ pub(crate) fn decode_binary_dict(
     payload: &[u8],
     len: usize,
     base: usize,
+    depth: u8,
 ) -> Result<(Vec<i32>, Vec<u8>)> {
     let mut r = Reader::new(payload, base);
     let k = r.count(len, "dictionary size")?;
     let (chunk, at) = r.child("dictionary")?;
-    let (doffs, dbytes) = decode_binary(chunk, k, at)?;
-    let codes = decode_codes(&mut r, k, len)?;
+    let (doffs, dbytes) = decode_binary(chunk, k, at, depth + 1)?;
+    let codes = decode_codes(&mut r, k, len, depth)?;
     r.finish("dictionary")?;
     let mut total = 0usize;
     for &c in &codes {

@@ -70,7 +70,12 @@ pub(crate) fn encode<W: Word>(
 }
 
 /// Decodes `len` values.
-pub(crate) fn decode<W: Word>(payload: &[u8], len: usize, base_at: usize) -> Result<Vec<W>> {
+pub(crate) fn decode<W: Word>(
+    payload: &[u8],
+    len: usize,
+    base_at: usize,
+    depth: u8,
+) -> Result<Vec<W>> {
     let mut r = Reader::new(payload, base_at);
     let base = r.word::<W>("divide base")?;
     let at = r.offset();
@@ -80,7 +85,7 @@ pub(crate) fn decode<W: Word>(payload: &[u8], len: usize, base_at: usize) -> Res
     }
     let (chunk, child_at) = r.child("quotients")?;
     r.finish("divide")?;
-    let mut v = decode_words::<W>(chunk, len, child_at)?;
+    let mut v = decode_words::<W>(chunk, len, child_at, depth + 1)?;
     v.iter_mut().for_each(|q| *q = base.wadd(q.wmul(divisor)));
     Ok(v)
 }

@@ -424,3 +424,20 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn deeply_nested_hostile_chunk_is_corrupt_not_stack_overflow() {
+    let mut chunk = vec![TAG_CONSTANT, 0, 0, 0, 0, 0, 0, 0, 0];
+    for _ in 0..10_000 {
+        let mut outer = vec![TAG_DELTA, 0];
+        outer.extend_from_slice(&[0; 8]);
+        outer.extend_from_slice(&(chunk.len() as u32).to_le_bytes());
+        outer.extend_from_slice(&chunk);
+        chunk = outer;
+    }
+    assert!(matches!(
+        decode(&chunk, PhysicalType::I64, 4),
+        Err(Error::Corrupt { .. })
+    ));
+    assert!(describe_tree(&chunk, PhysicalType::I64, 4).is_err());
+}

@@ -137,7 +137,12 @@ pub(crate) fn encode<W: Word>(
 }
 
 /// Decodes a payload of `len` values starting at `base` within the top-level chunk.
-pub(crate) fn decode<W: Word>(payload: &[u8], len: usize, base: usize) -> Result<Vec<W>> {
+pub(crate) fn decode<W: Word>(
+    payload: &[u8],
+    len: usize,
+    base: usize,
+    depth: u8,
+) -> Result<Vec<W>> {
     let mut r = Reader::new(payload, base);
     let nblocks = len.div_ceil(BLOCK);
     let npatches = r.count(len, "patch count")?;
@@ -176,12 +181,15 @@ pub(crate) fn decode<W: Word>(payload: &[u8], len: usize, base: usize) -> Result
         }
     }
     let (chunk, at) = r.child("block bases")?;
-    let bases = decode_words::<W>(chunk, nblocks, at)?;
+    let bases = decode_words::<W>(chunk, nblocks, at, depth + 1)?;
     let (positions, highs) = if npatches > 0 {
         let (chunk, at) = r.child("patch positions")?;
-        let positions = decode_words::<u16>(chunk, npatches, at)?;
+        let positions = decode_words::<u16>(chunk, npatches, at, depth + 1)?;
         let (chunk, at) = r.child("patch high bits")?;
-        (positions, decode_words::<W>(chunk, npatches, at)?)
+        (
+            positions,
+            decode_words::<W>(chunk, npatches, at, depth + 1)?,
+        )
     } else {
         (Vec::new(), Vec::new())
     };

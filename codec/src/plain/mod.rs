@@ -30,7 +30,7 @@ pub(crate) fn encode_into(values: Values<'_>, out: &mut Vec<u8>) -> Result<()> {
                 });
             };
             out.extend_from_slice(bytes);
-            if len % 8 != 0
+            if !len.is_multiple_of(8)
                 && let Some(last) = out.last_mut()
             {
                 *last &= (1u8 << (len % 8)) - 1;
@@ -97,7 +97,7 @@ pub(crate) fn decode(bytes: &[u8], ty: PhysicalType, len: usize, base: usize) ->
         PhysicalType::F64 => Decoded::F64(get(bytes)),
         PhysicalType::Bool => {
             let mut bits = bytes.to_vec();
-            if len % 8 != 0
+            if !len.is_multiple_of(8)
                 && let Some(last) = bits.last_mut()
             {
                 *last &= (1u8 << (len % 8)) - 1;

@@ -50,9 +50,9 @@ pub(crate) fn encode<W: Word>(
 }
 
 /// Reads and checks `runs` lengths summing to `len`.
-fn lengths(r: &mut Reader<'_>, runs: usize, len: usize) -> Result<Vec<u32>> {
+fn lengths(r: &mut Reader<'_>, runs: usize, len: usize, depth: u8) -> Result<Vec<u32>> {
     let (chunk, at) = r.child("run lengths")?;
-    let lens = decode_words::<u32>(chunk, runs, at)?;
+    let lens = decode_words::<u32>(chunk, runs, at, depth + 1)?;
     let mut total = 0usize;
     for &n in &lens {
         if n == 0 {
@@ -70,12 +70,17 @@ fn lengths(r: &mut Reader<'_>, runs: usize, len: usize) -> Result<Vec<u32>> {
 }
 
 /// Decodes `len` words.
-pub(crate) fn decode<W: Word>(payload: &[u8], len: usize, base: usize) -> Result<Vec<W>> {
+pub(crate) fn decode<W: Word>(
+    payload: &[u8],
+    len: usize,
+    base: usize,
+    depth: u8,
+) -> Result<Vec<W>> {
     let mut r = Reader::new(payload, base);
     let nruns = r.count(len, "run count")?;
     let (chunk, at) = r.child("run values")?;
-    let vals = decode_words::<W>(chunk, nruns, at)?;
-    let lens = lengths(&mut r, nruns, len)?;
+    let vals = decode_words::<W>(chunk, nruns, at, depth + 1)?;
+    let lens = lengths(&mut r, nruns, len, depth)?;
     r.finish("run-length")?;
     let mut out = zeroed::<W>(len, base)?;
     let mut i = 0;
@@ -105,7 +110,7 @@ pub(crate) fn encode_bool(bits: &[u8], len: usize, out: &mut Vec<u8>) -> Result<
 }
 
 /// Decodes `len` booleans into packed bits.
-pub(crate) fn decode_bool(payload: &[u8], len: usize, base: usize) -> Result<Vec<u8>> {
+pub(crate) fn decode_bool(payload: &[u8], len: usize, base: usize, depth: u8) -> Result<Vec<u8>> {
     let mut r = Reader::new(payload, base);
     let at = r.offset();
     let first = r.u8("first bit")?;
@@ -113,7 +118,7 @@ pub(crate) fn decode_bool(payload: &[u8], len: usize, base: usize) -> Result<Vec
         return Err(Error::corrupt(at, "first bit is not 0 or 1"));
     }
     let nruns = r.count(len, "run count")?;
-    let lens = lengths(&mut r, nruns, len)?;
+    let lens = lengths(&mut r, nruns, len, depth)?;
     r.finish("boolean runs")?;
     let mut bits = zeroed::<u8>(len.div_ceil(8), base)?;
     let (mut i, mut value) = (0usize, first == 1);
