@@ -22,6 +22,14 @@ pub enum Error {
         /// The version asked for.
         version: u64,
     },
+    /// The symbol had no version yet at the time asked for.
+    #[error("symbol {symbol:?} had no version at {timestamp_ns} ns")]
+    NoVersionAt {
+        /// The symbol asked for.
+        symbol: String,
+        /// The time asked for, ns since the epoch.
+        timestamp_ns: i64,
+    },
     /// The symbol name cannot be stored.
     #[error("invalid symbol name {name:?}: {reason}")]
     InvalidSymbol {
@@ -109,7 +117,9 @@ impl Error {
     pub fn is_not_found(&self) -> bool {
         matches!(
             self,
-            Error::SymbolNotFound { .. } | Error::VersionNotFound { .. }
+            Error::SymbolNotFound { .. }
+                | Error::VersionNotFound { .. }
+                | Error::NoVersionAt { .. }
         )
     }
 }

@@ -43,5 +43,5 @@ mod symbol;
 pub use arrow_array::RecordBatch;
 pub use error::{Error, Result};
 pub use floe_io::Store;
-pub use library::{Clock, Library, LibraryConfig, VersionInfo};
+pub use library::{Clock, Library, LibraryConfig, VersionInfo, WriteOptions};
 pub use read::{Frame, ReadOptions};

@@ -27,7 +27,8 @@ pub struct LibraryConfig {
     pub format: u32,
     /// Rows per segment when writing.
     pub rows_per_segment: u64,
-    /// Column encoding when writing: `plain`, `lz4` or `zstd:LEVEL`.
+    /// Column encoding when writing: `auto` (the codec's sampling cascade picks per chunk),
+    /// `plain`, `lz4` or `zstd:LEVEL`.
     pub encoding: String,
 }
 
@@ -36,14 +37,14 @@ impl Default for LibraryConfig {
         LibraryConfig {
             format: LIBRARY_FORMAT,
             rows_per_segment: 1 << 17,
-            encoding: "lz4".into(),
+            encoding: "auto".into(),
         }
     }
 }
 
 impl LibraryConfig {
-    /// The configured encoding; an unknown name falls back to LZ4 (a newer writer's choice that
-    /// this build cannot make is not a reason to refuse writing).
+    /// The configured encoding; an unknown name falls back to the cascade (a newer writer's
+    /// choice that this build cannot make is not a reason to refuse writing).
     pub fn encoding(&self) -> Encoding {
         match self.encoding.split_once(':') {
             Some(("zstd", level)) => Encoding::Zstd {
@@ -51,7 +52,8 @@ impl LibraryConfig {
             },
             _ if self.encoding == "zstd" => Encoding::Zstd { level: 3 },
             _ if self.encoding == "plain" => Encoding::Plain,
-            _ => Encoding::Lz4,
+            _ if self.encoding == "lz4" => Encoding::Lz4,
+            _ => Encoding::Auto,
         }
     }
 }
@@ -71,6 +73,8 @@ pub struct VersionInfo {
     pub segments: usize,
     /// Bytes of the segments this version lists.
     pub stored_bytes: u64,
+    /// Caller's metadata stored with the version.
+    pub metadata: Option<Vec<u8>>,
 }
 
 impl VersionInfo {
@@ -82,8 +86,35 @@ impl VersionInfo {
             rows: m.rows,
             segments: m.segments.len(),
             stored_bytes: m.stored_bytes(),
+            metadata: m.metadata.clone(),
         }
     }
+}
+
+/// Options of a write or append.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteOptions {
+    /// Caller's metadata stored with the new version (a small JSON document, say), returned by
+    /// [`Library::version_info`] without reading any data.
+    pub metadata: Option<Vec<u8>>,
+}
+
+impl WriteOptions {
+    /// Attach `metadata` to the new version.
+    pub fn metadata(mut self, metadata: impl Into<Vec<u8>>) -> WriteOptions {
+        self.metadata = Some(metadata.into());
+        self
+    }
+}
+
+/// One commit's change, fixed before the commit loop and re-applied on every rebase.
+struct Change {
+    mode: Mode,
+    schema: SchemaRef,
+    index: String,
+    segments: Vec<SegmentRef>,
+    commit_id: [u8; 16],
+    metadata: Option<Vec<u8>>,
 }
 
 /// How a new version relates to the current one.
@@ -167,7 +198,18 @@ impl Library {
     /// first `Timestamp(Nanosecond)` column and must be non-decreasing without nulls. Nothing is
     /// visible until the commit succeeds; on any error no version is created.
     pub async fn write(&self, symbol: &str, batch: &RecordBatch) -> Result<VersionInfo> {
-        self.commit_batch(symbol, batch, Mode::Write).await
+        self.commit_batch(symbol, batch, Mode::Write, &WriteOptions::default())
+            .await
+    }
+
+    /// [`Library::write`] with options (metadata for the version).
+    pub async fn write_with(
+        &self,
+        symbol: &str,
+        batch: &RecordBatch,
+        options: &WriteOptions,
+    ) -> Result<VersionInfo> {
+        self.commit_batch(symbol, batch, Mode::Write, options).await
     }
 
     /// Appends `batch` after the symbol's last row as a new version (creating the symbol if it does
@@ -175,7 +217,19 @@ impl Library {
     /// number rebases onto the winner. An append whose first timestamp is before the stored last
     /// one fails with [`Error::AppendBeforeTail`]; a different schema with [`Error::SchemaMismatch`].
     pub async fn append(&self, symbol: &str, batch: &RecordBatch) -> Result<VersionInfo> {
-        self.commit_batch(symbol, batch, Mode::Append).await
+        self.commit_batch(symbol, batch, Mode::Append, &WriteOptions::default())
+            .await
+    }
+
+    /// [`Library::append`] with options (metadata for the new version).
+    pub async fn append_with(
+        &self,
+        symbol: &str,
+        batch: &RecordBatch,
+        options: &WriteOptions,
+    ) -> Result<VersionInfo> {
+        self.commit_batch(symbol, batch, Mode::Append, options)
+            .await
     }
 
     async fn commit_batch(
@@ -183,24 +237,24 @@ impl Library {
         symbol: &str,
         batch: &RecordBatch,
         mode: Mode,
+        options: &WriteOptions,
     ) -> Result<VersionInfo> {
         let esc = symbol::escape(symbol)?;
         let index = frame::validate(batch)?;
-        let segments = self.encode_and_upload(&esc, batch, index).await?;
         let schema = batch.schema();
-        let index_name = schema.field(index).name().clone();
-        let commit_id = *uuid::Uuid::new_v4().as_bytes();
+        // Refuse unsupported column types before any byte is written.
+        floe_segment::encode_schema(&schema)?;
+        let change = Change {
+            mode,
+            index: schema.field(index).name().clone(),
+            segments: self.encode_and_upload(&esc, batch, index).await?,
+            schema,
+            commit_id: *uuid::Uuid::new_v4().as_bytes(),
+            metadata: options.metadata.clone(),
+        };
         loop {
             let head = self.latest_manifest(symbol, &esc).await?;
-            let manifest = self.next_manifest(
-                symbol,
-                head.as_ref(),
-                mode,
-                &schema,
-                &index_name,
-                &segments,
-                commit_id,
-            )?;
+            let manifest = self.next_manifest(symbol, &esc, head.as_ref(), &change)?;
             let key = keys::manifest(&esc, manifest.version);
             match self
                 .store
@@ -211,7 +265,7 @@ impl Library {
                 Err(floe_io::Error::AlreadyExists { .. }) => {
                     // Either another writer won this version (rebase and retry) or our own earlier
                     // attempt landed and its answer was lost (then we are done).
-                    if self.is_ours(&key, commit_id).await? {
+                    if self.is_ours(&key, change.commit_id).await? {
                         return Ok(VersionInfo::of(&manifest));
                     }
                     tracing::debug!(
@@ -222,7 +276,7 @@ impl Library {
                 }
                 Err(e) => {
                     // The put may have taken effect even though it reported failure.
-                    if self.is_ours(&key, commit_id).await.unwrap_or(false) {
+                    if self.is_ours(&key, change.commit_id).await.unwrap_or(false) {
                         return Ok(VersionInfo::of(&manifest));
                     }
                     return Err(e.into());
@@ -231,26 +285,21 @@ impl Library {
         }
     }
 
-    /// Builds the manifest that would follow `head`.
-    #[allow(clippy::too_many_arguments)]
+    /// Builds the manifest that applies `change` on top of `head`.
     fn next_manifest(
         &self,
         symbol: &str,
+        esc: &str,
         head: Option<&Manifest>,
-        mode: Mode,
-        schema: &SchemaRef,
-        index: &str,
-        new: &[SegmentRef],
-        commit_id: [u8; 16],
+        change: &Change,
     ) -> Result<Manifest> {
-        let (schema, mut segments) = match (mode, head) {
+        let (schema, mut segments) = match (change.mode, head) {
             (Mode::Append, Some(head)) => {
-                let stored = floe_segment::decode_schema(
-                    &head.schema,
-                    &keys::manifest(&symbol::escape(symbol)?, head.version),
-                )?;
-                let merged = frame::merge_schema(symbol, &stored, schema)?;
-                if let (Some(last), Some(first)) = (head.last_ts(), new.first().map(|s| s.first_ts))
+                let stored =
+                    floe_segment::decode_schema(&head.schema, &keys::manifest(esc, head.version))?;
+                let merged = frame::merge_schema(symbol, &stored, &change.schema)?;
+                let first = change.segments.first().map(|s| s.first_ts);
+                if let (Some(last), Some(first)) = (head.last_ts(), first)
                     && first < last
                 {
                     return Err(Error::AppendBeforeTail {
@@ -261,21 +310,21 @@ impl Library {
                 }
                 (merged, head.segments.clone())
             }
-            _ => (schema.clone(), Vec::new()),
+            _ => (change.schema.clone(), Vec::new()),
         };
-        segments.extend_from_slice(new);
+        segments.extend_from_slice(&change.segments);
         let wall = (self.clock)();
         Ok(Manifest {
             symbol: symbol.to_string(),
             version: head.map_or(0, |h| h.version + 1),
             parent: head.map(|h| h.version),
-            commit_id,
+            commit_id: change.commit_id,
             timestamp_ns: head.map_or(wall, |h| wall.max(h.timestamp_ns.saturating_add(1))),
-            index: index.to_string(),
+            index: change.index.clone(),
             schema: floe_segment::encode_schema(&schema)?,
             rows: segments.iter().map(|s| s.rows).sum(),
             segments,
-            metadata: None,
+            metadata: change.metadata.clone(),
         })
     }
 
@@ -374,6 +423,44 @@ impl Library {
             });
         }
         Ok(manifest)
+    }
+
+    /// The newest manifest committed at or before `t`: one LIST, then a binary search over
+    /// manifests, whose times increase with the version (hybrid logical clock).
+    pub(crate) async fn manifest_as_of_time(
+        &self,
+        symbol: &str,
+        esc: &str,
+        t: i64,
+    ) -> Result<Manifest> {
+        let mut versions = self.versions_of(esc).await?;
+        if versions.is_empty() {
+            return Err(Error::SymbolNotFound {
+                symbol: symbol.to_string(),
+            });
+        }
+        versions.reverse();
+        // Invariant: versions[..lo] were committed at or before t, versions[hi..] after it.
+        let (mut lo, mut hi) = (0, versions.len());
+        let mut best = None;
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let manifest = self.manifest_at(symbol, esc, versions[mid]).await?;
+            if manifest.timestamp_ns <= t {
+                lo = mid + 1;
+                best = Some(manifest);
+            } else {
+                hi = mid;
+            }
+        }
+        match (best, lo) {
+            (Some(m), lo) if m.version == versions[lo - 1] => Ok(m),
+            (_, 0) => Err(Error::NoVersionAt {
+                symbol: symbol.to_string(),
+                timestamp_ns: t,
+            }),
+            (_, lo) => self.manifest_at(symbol, esc, versions[lo - 1]).await,
+        }
     }
 
     /// Committed versions of an escaped symbol, newest first. One LIST.

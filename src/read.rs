@@ -1,4 +1,4 @@
-//! Reads: [`ReadOptions`] (version, date range, columns), the read plan (which segments, which
+//! Reads: [`ReadOptions`] (version or time, date range, row range, columns), the read plan (which segments, which
 //! column chunks, which byte ranges) and [`Frame`], the result. Segments are fetched concurrently
 //! and each is decoded on the rayon pool as soon as its bytes arrive; output keeps segment order.
 
@@ -8,7 +8,7 @@ use crate::{Error, Result, frame, keys, symbol};
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 use futures::{StreamExt, TryStreamExt, stream};
-use std::ops::{Bound, RangeBounds};
+use std::ops::{Bound, Range, RangeBounds};
 use std::sync::Arc;
 
 /// Segments fetched and decoded at once by one read.
@@ -17,9 +17,27 @@ const SEGMENTS_IN_FLIGHT: usize = 16;
 /// What to read. The default is every row and column of the latest version.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReadOptions {
-    as_of: Option<u64>,
+    as_of: Option<AsOf>,
     range: Option<(i64, i64)>,
+    rows: Option<Rows>,
     columns: Option<Vec<String>>,
+}
+
+/// Which version a read sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AsOf {
+    Version(u64),
+    /// The newest version committed at or before this time (ns since the epoch).
+    Time(i64),
+}
+
+/// Which rows, by position in the version, a read takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rows {
+    /// Half-open `[start, end)`.
+    Range(u64, u64),
+    /// The last `n` rows.
+    Tail(u64),
 }
 
 impl ReadOptions {
@@ -30,7 +48,41 @@ impl ReadOptions {
 
     /// Read this version instead of the latest.
     pub fn as_of(mut self, version: u64) -> ReadOptions {
-        self.as_of = Some(version);
+        self.as_of = Some(AsOf::Version(version));
+        self
+    }
+
+    /// Read the newest version committed at or before `timestamp_ns` (ns since the epoch, as in
+    /// [`crate::VersionInfo::timestamp_ns`]). Costs one LIST and a binary search of manifest GETs.
+    pub fn as_of_time(mut self, timestamp_ns: i64) -> ReadOptions {
+        self.as_of = Some(AsOf::Time(timestamp_ns));
+        self
+    }
+
+    /// Only rows whose position in the version falls in `range` (before any date range applies).
+    pub fn row_range(mut self, range: impl RangeBounds<u64>) -> ReadOptions {
+        let start = match range.start_bound() {
+            Bound::Included(&r) => r,
+            Bound::Excluded(&r) => r.saturating_add(1),
+            Bound::Unbounded => 0,
+        };
+        let end = match range.end_bound() {
+            Bound::Included(&r) => r.saturating_add(1),
+            Bound::Excluded(&r) => r,
+            Bound::Unbounded => u64::MAX,
+        };
+        self.rows = Some(Rows::Range(start, end.max(start)));
+        self
+    }
+
+    /// Only the first `n` rows.
+    pub fn head(self, n: u64) -> ReadOptions {
+        self.row_range(..n)
+    }
+
+    /// Only the last `n` rows.
+    pub fn tail(mut self, n: u64) -> ReadOptions {
+        self.rows = Some(Rows::Tail(n));
         self
     }
 
@@ -107,7 +159,8 @@ impl Library {
         let esc = symbol::escape(symbol)?;
         let manifest =
             match options.as_of {
-                Some(version) => self.manifest_at(symbol, &esc, version).await?,
+                Some(AsOf::Version(version)) => self.manifest_at(symbol, &esc, version).await?,
+                Some(AsOf::Time(t)) => self.manifest_as_of_time(symbol, &esc, t).await?,
                 None => self.latest_manifest(symbol, &esc).await?.ok_or_else(|| {
                     Error::SymbolNotFound {
                         symbol: symbol.to_string(),
@@ -145,14 +198,31 @@ impl Library {
             range: options.range.unwrap_or((i64::MIN, i64::MAX)),
         });
         let (lo, hi) = plan.range;
-        let touched: Vec<SegmentRef> = manifest
-            .segments
-            .iter()
-            .filter(|s| s.rows > 0 && s.last_ts >= lo && s.first_ts <= hi)
-            .cloned()
-            .collect();
+        let (first_row, end_row) = match options.rows {
+            None => (0, manifest.rows),
+            Some(Rows::Range(start, end)) => (start, end.min(manifest.rows)),
+            Some(Rows::Tail(n)) => (manifest.rows.saturating_sub(n), manifest.rows),
+        };
+        // Each touched segment with the window of its own rows the read keeps.
+        let mut touched: Vec<(SegmentRef, Range<usize>)> = Vec::new();
+        let mut offset = 0u64;
+        for s in &manifest.segments {
+            let (start, end) = (offset, offset + s.rows);
+            offset = end;
+            if s.rows == 0
+                || s.last_ts < lo
+                || s.first_ts > hi
+                || end <= first_row
+                || start >= end_row
+            {
+                continue;
+            }
+            let window =
+                (first_row.max(start) - start) as usize..(end_row.min(end) - start) as usize;
+            touched.push((s.clone(), window));
+        }
         let batches: Vec<RecordBatch> = stream::iter(touched)
-            .map(|segment| self.read_segment(&esc, segment, plan.clone()))
+            .map(|(segment, window)| self.read_segment(&esc, segment, window, plan.clone()))
             .buffered(SEGMENTS_IN_FLIGHT)
             .try_filter(|b| futures::future::ready(b.num_rows() > 0))
             .try_collect()
@@ -168,6 +238,7 @@ impl Library {
         &self,
         esc: &str,
         segment: SegmentRef,
+        window: Range<usize>,
         plan: Arc<Plan>,
     ) -> Result<RecordBatch> {
         let key = keys::segment(esc, &segment.id);
@@ -183,6 +254,7 @@ impl Library {
             let decoded = floe_segment::decode_columns(&directory, &plan.wanted, &chunks, &key)?;
             // The version's schema (nullability merged across appends) names every batch.
             let batch = RecordBatch::try_new(plan.schema.clone(), decoded.columns().to_vec())?;
+            let batch = batch.slice(window.start, window.len());
             let (lo, hi) = plan.range;
             if segment.first_ts >= lo && segment.last_ts <= hi {
                 return Ok(batch);

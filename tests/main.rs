@@ -4,6 +4,7 @@
 mod cli;
 mod errors;
 mod round_trip;
+mod versions;
 
 use arrow_array::RecordBatch;
 use arrow_array::cast::AsArray;

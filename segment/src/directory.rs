@@ -277,13 +277,13 @@ fn read_column(c: &mut Cursor<'_>, field: &arrow_schema::Field, rows: u64) -> Re
             "{null_count} nulls in a non-nullable column"
         )));
     }
-    if let (Some(min), Some(max)) = (min, max) {
-        if !is_integer_like(field.data_type()) || null_count == rows || min > max {
-            return Err(corrupt(format!(
-                "stats min {min} max {max} are impossible for {} with {null_count} of {rows} rows null",
-                field.data_type()
-            )));
-        }
+    if let (Some(min), Some(max)) = (min, max)
+        && (!is_integer_like(field.data_type()) || null_count == rows || min > max)
+    {
+        return Err(corrupt(format!(
+            "stats min {min} max {max} are impossible for {} with {null_count} of {rows} rows null",
+            field.data_type()
+        )));
     }
     Ok(ColumnChunk {
         values,

@@ -1,0 +1,211 @@
+//! Version-layer behaviour: metadata, reads as of a time under drifting clocks, row windows, and
+//! the number of storage requests each operation costs.
+
+use floe::{Error, Library, ReadOptions, WriteOptions};
+use floe_datasets::Spec;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+async fn memory() -> Library {
+    Library::open("memory://")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[tokio::test]
+async fn metadata_rides_with_its_version_and_reads_without_data() {
+    let lib = memory().await;
+    let quotes = floe_datasets::quotes(&Spec::new(1_000));
+    let meta = br#"{"source":"vendor-a","as_of":"2024-01-02"}"#;
+    lib.write_with(
+        "M",
+        &quotes.slice(0, 500),
+        &WriteOptions::default().metadata(meta.as_slice()),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    lib.append("M", &quotes.slice(500, 500))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    lib.store().reset_stats();
+    let v0 = lib
+        .version_info("M", Some(0))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v0.metadata.as_deref(), Some(meta.as_slice()));
+    let stats = lib.store().stats();
+    assert_eq!(
+        (stats.gets, stats.range_gets, stats.lists),
+        (1, 0, 0),
+        "metadata must not read data"
+    );
+    let v1 = lib
+        .version_info("M", None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((v1.version, v1.metadata), (1, None));
+}
+
+#[tokio::test]
+async fn as_of_time_is_correct_when_clocks_drift() {
+    let store = floe::Store::memory();
+    let now = Arc::new(AtomicI64::new(1_000_000));
+    let clock = now.clone();
+    let ahead = Library::with_store(store.clone())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .with_clock(move || clock.load(Ordering::SeqCst) + 3_600_000_000_000);
+    let clock = now.clone();
+    let behind = Library::with_store(store)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .with_clock(move || clock.load(Ordering::SeqCst) - 3_600_000_000_000);
+    let quotes = floe_datasets::quotes(&Spec::new(600));
+    let mut times = Vec::new();
+    for i in 0..6 {
+        now.fetch_add(1_000, Ordering::SeqCst);
+        let writer = if i % 2 == 0 { &ahead } else { &behind };
+        let info = writer
+            .append("D", &quotes.slice(i * 100, 100))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        times.push(info.timestamp_ns);
+    }
+    assert!(
+        times.windows(2).all(|w| w[0] < w[1]),
+        "version times not monotone: {times:?}"
+    );
+    for (v, &t) in times.iter().enumerate() {
+        let at = behind
+            .read("D", &ReadOptions::new().as_of_time(t))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(at.version.version, v as u64);
+        assert_eq!(at.num_rows(), (v + 1) * 100);
+        if let Some(&next) = times.get(v + 1) {
+            let just_before_next = behind
+                .read("D", &ReadOptions::new().as_of_time(next - 1))
+                .await;
+            assert_eq!(
+                just_before_next.ok().map(|f| f.version.version),
+                Some(v as u64)
+            );
+        }
+    }
+    assert!(matches!(
+        behind
+            .read("D", &ReadOptions::new().as_of_time(times[0] - 1))
+            .await,
+        Err(Error::NoVersionAt { .. })
+    ));
+}
+
+#[tokio::test]
+async fn row_windows_head_and_tail() {
+    let lib = Library::open("memory://")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let quotes = floe_datasets::quotes(&Spec::new(300_000));
+    // Two versions so windows cross segment and append boundaries.
+    lib.write("R", &quotes.slice(0, 200_000))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    lib.append("R", &quotes.slice(200_000, 100_000))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let read = |o: ReadOptions| {
+        let lib = lib.clone();
+        async move {
+            lib.read("R", &o)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .to_batch()
+                .unwrap_or_else(|e| panic!("{e}"))
+        }
+    };
+    assert_eq!(
+        read(ReadOptions::new().row_range(130_000..250_000)).await,
+        quotes.slice(130_000, 120_000)
+    );
+    assert_eq!(read(ReadOptions::new().head(10)).await, quotes.slice(0, 10));
+    assert_eq!(
+        read(ReadOptions::new().tail(7)).await,
+        quotes.slice(299_993, 7)
+    );
+    assert_eq!(read(ReadOptions::new().tail(1_000_000)).await, quotes);
+    assert_eq!(
+        read(ReadOptions::new().row_range(299_999..))
+            .await
+            .num_rows(),
+        1
+    );
+    assert_eq!(
+        read(ReadOptions::new().row_range(400_000..))
+            .await
+            .num_rows(),
+        0
+    );
+    // Row window and date range together: the date range applies within the window.
+    let ts = crate::ts(&quotes);
+    let (lo, hi) = (ts[150_000], ts[260_000]);
+    let both = read(
+        ReadOptions::new()
+            .row_range(100_000..200_000)
+            .date_range(lo..=hi),
+    )
+    .await;
+    assert_eq!(
+        both,
+        crate::rows_between(&quotes.slice(100_000, 100_000), lo, hi)
+    );
+}
+
+#[tokio::test]
+async fn request_counts() {
+    let lib = memory().await;
+    let quotes = floe_datasets::quotes(&Spec::new(400_000));
+    let k = quotes
+        .num_rows()
+        .div_ceil(lib.config().rows_per_segment as usize) as u64;
+
+    lib.store().reset_stats();
+    lib.write("C", &quotes)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let s = lib.store().stats();
+    assert_eq!(
+        s.puts,
+        k + 1,
+        "a write of {k} segments puts k segments and one manifest"
+    );
+
+    lib.store().reset_stats();
+    lib.read("C", &ReadOptions::new())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let s = lib.store().stats();
+    assert_eq!(
+        s.metadata_requests() + s.gets,
+        2,
+        "latest read: one LIST and one manifest GET, got {s:?}"
+    );
+    assert_eq!(s.range_gets, k * 5, "one range per column chunk");
+
+    lib.store().reset_stats();
+    lib.read("C", &ReadOptions::new().as_of(0).columns(["bid"]))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let s = lib.store().stats();
+    assert_eq!((s.lists, s.gets), (0, 1), "as_of(version) is one GET");
+    assert_eq!(s.range_gets, k * 2, "ts and bid chunks only");
+
+    lib.store().reset_stats();
+    lib.list_versions("C")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        lib.store().stats().requests(),
+        1,
+        "list_versions is one LIST"
+    );
+}
