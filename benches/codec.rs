@@ -5,7 +5,7 @@
 //! Columns are cut into 131072-row slices and encoded one chunk per slice, as floe writes
 //! segments. Before the timed groups it prints a size table (bytes per row for each column and
 //! codec) to stderr. `FLOE_BENCH_ROWS` sets the row count (default 10M). Real data (LOBSTER,
-//! Binance) is measured through `real_data_columns` once floe-datasets has loaders for it.
+//! Binance) is measured through `real_data_columns` when `../shared/datasets` is present.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use floe_codec::bitpack::{BLOCK, Packable};
@@ -117,10 +117,32 @@ fn from_batch(batch: &arrow_array::RecordBatch) -> Vec<Column> {
     out
 }
 
-/// Hook for the real captures (LOBSTER, Binance) in `/work/shared/datasets`: floe-datasets has no
-/// loaders for them yet, so this returns `None` and the bench says it skipped them.
+/// The real captures (LOBSTER, Binance) from `../shared/datasets`, as columns; `None` (with the
+/// reason printed) when the files are absent, as they are in a clone without `../shared`.
 fn real_data_columns() -> Option<Vec<(String, Vec<Column>)>> {
-    None
+    let mut sets = Vec::new();
+    match floe_datasets::shared_dataset("LOBSTER_SampleFile_GOOG_2012-06-21_10.zip") {
+        Some(zip) => match floe_datasets::load_lobster(&zip) {
+            Ok(l) => {
+                sets.push(("LOBSTER order book".to_string(), from_batch(&l.orderbook)));
+                sets.push(("LOBSTER messages".to_string(), from_batch(&l.messages)));
+            }
+            Err(e) => eprintln!("LOBSTER sample not loaded: {e}"),
+        },
+        None => eprintln!("LOBSTER sample absent: skipped"),
+    }
+    match floe_datasets::shared_dataset("binance_usdm_btcusdt_20240808.gz") {
+        Some(gz) => match floe_datasets::load_binance(&gz) {
+            Ok(b) => {
+                sets.push(("Binance trades".to_string(), from_batch(&b.trades)));
+                sets.push(("Binance book tickers".to_string(), from_batch(&b.bbo)));
+                sets.push(("Binance depth levels".to_string(), from_batch(&b.depth)));
+            }
+            Err(e) => eprintln!("Binance sample not loaded: {e}"),
+        },
+        None => eprintln!("Binance sample absent: skipped"),
+    }
+    (!sets.is_empty()).then_some(sets)
 }
 
 /// Plain little-endian bytes of a slice (what lz4, zstd and memcpy see).
@@ -464,7 +486,7 @@ fn codec(c: &mut Criterion) {
     match real_data_columns() {
         Some(sets) => sets.iter().for_each(|(name, cols)| size_report(name, cols)),
         None => {
-            eprintln!("\nreal data (LOBSTER, Binance): skipped, floe-datasets has no loaders yet")
+            eprintln!("\nreal data (LOBSTER, Binance): skipped, the samples are absent")
         }
     }
     kernels(c);
