@@ -7,6 +7,11 @@
 //! listings and one-level directory listings; plus a cap on requests in flight and request
 //! counters ([`Stats`]). Cloud backends are behind the `aws`, `gcp` and `azure` cargo features.
 //!
+//! Reads of many ranges of one object are planned by a [`ReadPlanner`] (nearby ranges merged, huge
+//! ones split) and issued concurrently by [`Store::get_planned`]. For tests and benches, the
+//! `object_store` wrappers [`FaultStore`], [`CountingStore`] and [`LatencyStore`] inject faults,
+//! count requests and emulate a remote store's latency.
+//!
 //! ```
 //! use bytes::Bytes;
 //! use floe_io::{Error, Store};
@@ -37,13 +42,17 @@
 mod error;
 mod key;
 mod location;
+mod planner;
 mod stats;
 mod store;
+mod wrappers;
 
 pub use error::{Error, Result};
 pub use key::{MAX_KEY_BYTES, MAX_SEGMENT_BYTES};
-pub use stats::Stats;
+pub use planner::{Coalesced, Piece, ReadPlanner};
+pub use stats::{Counters, Stats};
 pub use store::{ObjectInfo, Store};
+pub use wrappers::{Calls, CountingStore, Fault, FaultStore, Faults, Latency, LatencyStore};
 
 /// The `object_store` crate this one is built on, for callers of
 /// [`Store::from_object_store`].

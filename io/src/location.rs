@@ -37,6 +37,15 @@ impl Backend {
         }
     }
 
+    /// Default number of fetches one planned read issues at once: a remote store hides its
+    /// latency behind many requests in flight, a local disk or memory gains little past a few.
+    pub(crate) fn default_read_concurrency(self) -> usize {
+        match self {
+            Self::Cloud => 32,
+            Self::Memory | Self::Local | Self::Custom => 8,
+        }
+    }
+
     /// Whether a directory in a delimited listing may hold no object at all. Object stores only
     /// report prefixes of existing objects, but a local directory outlives its files and holds
     /// staged uploads; an unknown backend might be either.

@@ -1,4 +1,5 @@
-//! Request and byte counters shared by a [`Store`](crate::Store) and all its clones.
+//! Request and byte counters shared by a [`Store`](crate::Store) and all its clones, or by a
+//! [`CountingStore`](crate::CountingStore) and whoever holds its [`Counters`].
 //!
 //! This file only counts; it must not decide what counts as a request (the store does that, at the
 //! point where it issues one) and must not block: counters are relaxed atomics, so a snapshot taken
@@ -52,9 +53,10 @@ pub(crate) enum Request {
     Delete,
 }
 
-/// The live counters behind [`Stats`].
+/// The live counters behind [`Stats`]; a [`CountingStore`](crate::CountingStore) shares them
+/// through an `Arc`.
 #[derive(Debug, Default)]
-pub(crate) struct Counters {
+pub struct Counters {
     gets: AtomicU64,
     range_gets: AtomicU64,
     heads: AtomicU64,
@@ -79,7 +81,11 @@ impl Counters {
     }
 
     pub(crate) fn read(&self, bytes: usize) {
-        self.bytes_read.fetch_add(as_u64(bytes), Ordering::Relaxed);
+        self.read_u64(as_u64(bytes));
+    }
+
+    pub(crate) fn read_u64(&self, bytes: u64) {
+        self.bytes_read.fetch_add(bytes, Ordering::Relaxed);
     }
 
     pub(crate) fn written(&self, bytes: usize) {
@@ -87,7 +93,8 @@ impl Counters {
             .fetch_add(as_u64(bytes), Ordering::Relaxed);
     }
 
-    pub(crate) fn snapshot(&self) -> Stats {
+    /// A snapshot of every counter.
+    pub fn snapshot(&self) -> Stats {
         let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
         Stats {
             gets: load(&self.gets),
@@ -101,7 +108,8 @@ impl Counters {
         }
     }
 
-    pub(crate) fn reset(&self) {
+    /// Sets every counter back to zero.
+    pub fn reset(&self) {
         for c in [
             &self.gets,
             &self.range_gets,

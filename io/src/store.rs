@@ -19,6 +19,7 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 use crate::error::{Error, Result};
 use crate::key::Root;
 use crate::location::{self, Backend, Opened};
+use crate::planner::{self, ReadPlanner};
 use crate::stats::{Counters, Request, Stats};
 
 /// Upper bound for [`Store::with_max_in_flight`]; far beyond what any backend serves.
@@ -261,6 +262,55 @@ impl Store {
             out.push(bytes);
         }
         Ok(out)
+    }
+
+    /// Several ranges of one object, in input order, each exactly as asked, fetched as `planner`
+    /// plans them ([`ReadPlanner::plan`]: nearby ranges merged, huge ones split into parts), up to
+    /// the planner's concurrency at once and within the store's cap. A range served by one fetch
+    /// is a zero-copy slice of it; one split across fetches is joined. Counts one ranged GET per
+    /// fetch issued. Errors as for [`get_range`](Self::get_range).
+    pub async fn get_planned(
+        &self,
+        key: &str,
+        ranges: &[Range<u64>],
+        planner: &ReadPlanner,
+    ) -> Result<Vec<Bytes>> {
+        let path = self.shared.root.path(key)?;
+        for range in ranges {
+            check_range(key, range)?;
+        }
+        let plan = planner.plan(ranges);
+        if plan.is_empty() {
+            return Ok(vec![Bytes::new(); ranges.len()]);
+        }
+        self.count(Request::RangeGet, u64_from(plan.len()));
+        let concurrency = planner
+            .concurrency()
+            .unwrap_or_else(|| self.shared.kind.default_read_concurrency());
+        // Collected first: a lazy `map` held across the await makes the future not `Send`.
+        let mut fetches = Vec::with_capacity(plan.len());
+        for fetch in &plan {
+            fetches.push(self.fetch(&path, key, "get_planned", fetch.range.clone()));
+        }
+        let fetched: Vec<Bytes> = match futures::stream::iter(fetches)
+            .buffered(concurrency)
+            .try_collect()
+            .await
+        {
+            Ok(fetched) => fetched,
+            Err(failure) => {
+                let wanted: Vec<Range<u64>> =
+                    ranges.iter().filter(|r| !r.is_empty()).cloned().collect();
+                return Err(self
+                    .range_error("get_planned", key, &path, &wanted, failure)
+                    .await);
+            }
+        };
+        planner::assemble(ranges.len(), &plan, &fetched).ok_or_else(|| Error::Storage {
+            op: "get_planned",
+            key: key.to_owned(),
+            source: "fetched bytes do not match the plan".into(),
+        })
     }
 
     /// Size of an object. One HEAD.
@@ -579,6 +629,7 @@ mod tests {
         assert_send(s.get("a"));
         assert_send(s.get_range("a", 0..1));
         assert_send(s.get_ranges("a", &[0..1, 1..2]));
+        assert_send(s.get_planned("a", &[0..1, 1..2], &ReadPlanner::new()));
         assert_send(s.head("a"));
         assert_send(s.put("a", Bytes::new()));
         assert_send(s.put_if_absent("a", Bytes::new()));

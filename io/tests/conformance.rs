@@ -544,3 +544,126 @@ async fn stores_are_usable_from_a_current_thread_runtime_too() {
     assert_eq!(keys(&got.expect("list")), ["ct/k"]);
     assert_eq!(store.get("ct/k").await.expect("get"), "v");
 }
+
+/// Planned reads return exactly the bytes asked, merged or split, on any backend; run after
+/// [`conformance`], under its own prefix.
+async fn planned_reads(store: &Store, label: &str) {
+    let object: Vec<u8> = (0..50_000u32).map(|i| (i % 251) as u8).collect();
+    store
+        .put("plan/obj", Bytes::from(object.clone()))
+        .await
+        .expect("put");
+    let planner = floe_io::ReadPlanner::new()
+        .with_max_gap(100)
+        .with_max_part(4096)
+        .with_min_part(1024);
+    let ranges = [0..10, 50..60, 40_000..50_000, 5..5, 1000..1200, 20..30];
+    let got = store
+        .get_planned("plan/obj", &ranges, &planner)
+        .await
+        .expect("planned");
+    for (range, bytes) in ranges.iter().zip(&got) {
+        let want = &object[range.start as usize..range.end as usize];
+        assert_eq!(bytes.as_ref(), want, "{label}: {range:?}");
+    }
+    let past_end = store
+        .get_planned("plan/obj", &[0..10, 49_990..50_001], &planner)
+        .await;
+    match past_end {
+        Err(Error::InvalidRange { range, .. }) => assert_eq!(range, 49_990..50_001, "{label}"),
+        other => panic!("{label}: expected InvalidRange, got {other:?}"),
+    }
+    let one = std::slice::from_ref(&(0..1));
+    assert_not_found(
+        store.get_planned("plan/missing", one, &planner).await,
+        "plan/missing",
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn planned_reads_on_memory_and_local() {
+    let store = Store::memory();
+    planned_reads(&store, "memory").await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(tmp.path().to_str().expect("utf-8")).expect("open");
+    planned_reads(&store, "local").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn wrapped_fault_store_without_faults() {
+    let fault = floe_io::FaultStore::new(object_store::memory::InMemory::new());
+    let faults = fault.faults();
+    let store = Store::from_object_store(Arc::new(fault), "", "fault").expect("wrap");
+    conformance(store.clone(), "fault store").await;
+    planned_reads(&store, "fault store").await;
+    assert_eq!(faults.injected(), 0);
+    assert!(faults.calls(floe_io::Calls::PutIfAbsent) > 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn wrapped_counting_store() {
+    let counting = floe_io::CountingStore::new(object_store::memory::InMemory::new());
+    let counters = counting.counters();
+    let store = Store::from_object_store(Arc::new(counting), "", "counting").expect("wrap");
+    conformance(store.clone(), "counting store").await;
+    counters.reset();
+    planned_reads(&store, "counting store").await;
+    // One put; the first planned read is 11 fetches (0..60, 1000..1200, and 40 000..50 000 split
+    // into 9 parts of at least 1024 bytes), the one past the end 2 (the backend's short answer
+    // tells the size: no HEAD), the missing object 1.
+    let stats = counters.snapshot();
+    assert_eq!((stats.puts, stats.range_gets), (1, 11 + 2 + 1));
+    assert_eq!(stats.heads, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn wrapped_latency_store() {
+    let latency = floe_io::Latency {
+        first_byte: std::time::Duration::from_millis(1),
+        bytes_per_second: 1 << 30,
+    };
+    let slow = floe_io::LatencyStore::new(object_store::memory::InMemory::new(), latency);
+    let store = Store::from_object_store(Arc::new(slow), "", "latency").expect("wrap");
+    conformance(store.clone(), "latency store").await;
+    planned_reads(&store, "latency store").await;
+}
+
+/// The loop a commit-protocol test runs: fail call k, for every k, and check the outcome. Here
+/// the "protocol" is a write of data then a put-if-absent of a pointer, retried once; a retried
+/// put-if-absent that finds an object must read it back to tell its own lost write from a rival.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_call_can_fail_once_and_a_retry_recovers() {
+    use floe_io::{Calls, Fault, FaultStore};
+
+    async fn commit(store: &Store) -> floe_io::Result<()> {
+        store.put("c/data/1", b("payload")).await?;
+        match store.put_if_absent("c/ref/1", b("data/1")).await {
+            Err(Error::AlreadyExists { .. }) if store.get("c/ref/1").await? == "data/1" => Ok(()),
+            other => other,
+        }
+    }
+
+    for fault in [Fault::Fail, Fault::FailAfter] {
+        let mut k = 1;
+        loop {
+            let inner = FaultStore::new(object_store::memory::InMemory::new()).with_fault(
+                Calls::Any,
+                k,
+                fault,
+            );
+            let faults = inner.faults();
+            let store = Store::from_object_store(Arc::new(inner), "", "fault").expect("wrap");
+            let first = commit(&store).await;
+            if faults.injected() == 0 {
+                first.expect("no fault, no error");
+                break; // k is past the last call
+            }
+            assert!(first.is_err(), "{fault:?} on call {k} must surface");
+            commit(&store).await.expect("the retry recovers");
+            assert_eq!(store.get("c/ref/1").await.expect("ref"), "data/1");
+            assert_eq!(store.get("c/data/1").await.expect("data"), "payload");
+            k += 1;
+        }
+        assert_eq!(k, 3, "{fault:?}: two calls in a clean commit");
+    }
+}
