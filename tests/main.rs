@@ -2,6 +2,7 @@
 //! `floe` binary) end to end against real stores (memory and local directories).
 
 mod cli;
+mod crash;
 mod errors;
 mod round_trip;
 mod versions;
