@@ -14,7 +14,7 @@
 //! # Ok::<(), floe::Error>(())
 //! ```
 
-use crate::{Frame, ReadOptions, Result, VersionInfo};
+use crate::{Frame, ReadOptions, Result, VersionInfo, WriteOptions};
 use arrow_array::RecordBatch;
 use floe_io::Store;
 use std::sync::Arc;
@@ -55,6 +55,28 @@ impl Library {
     /// See [`crate::Library::write`].
     pub fn write(&self, symbol: &str, batch: &RecordBatch) -> Result<VersionInfo> {
         self.runtime.block_on(self.inner.write(symbol, batch))
+    }
+
+    /// See [`crate::Library::write_with`].
+    pub fn write_with(
+        &self,
+        symbol: &str,
+        batch: &RecordBatch,
+        options: &WriteOptions,
+    ) -> Result<VersionInfo> {
+        self.runtime
+            .block_on(self.inner.write_with(symbol, batch, options))
+    }
+
+    /// See [`crate::Library::append_with`].
+    pub fn append_with(
+        &self,
+        symbol: &str,
+        batch: &RecordBatch,
+        options: &WriteOptions,
+    ) -> Result<VersionInfo> {
+        self.runtime
+            .block_on(self.inner.append_with(symbol, batch, options))
     }
 
     /// See [`crate::Library::append`].
