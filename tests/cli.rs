@@ -77,3 +77,50 @@ fn demo_runs_and_verifies() {
     );
     assert!(out.contains("v1 "), "{out}");
 }
+
+#[test]
+fn binance_capture_imports_every_event() {
+    let Some(capture) = floe_datasets::shared_dataset("binance_usdm_btcusdt_20240808.gz") else {
+        println!("skipped: the Binance sample is not in ../shared/datasets");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let store = dir.path().join("lib");
+    let out = stdout(&floe(
+        &store,
+        &[
+            "import",
+            &capture.to_string_lossy(),
+            "--format",
+            "binance",
+            "--symbol",
+            "BTCUSDT",
+        ],
+    ));
+    for expected in [
+        "BTCUSDT.trades: version 0 with 21313 rows",
+        "BTCUSDT.bbo: version 0 with 66089 rows",
+        "BTCUSDT.depth: version 0 with 443521 rows",
+        "BTCUSDT.snapshots: version 0 with 2000 rows",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+    let depth_updates = stdout(&floe(
+        &store,
+        &[
+            "read",
+            "BTCUSDT.depth",
+            "--columns",
+            "last_update_id",
+            "--format",
+            "csv",
+        ],
+    ));
+    let mut ids: Vec<&str> = depth_updates
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(1))
+        .collect();
+    ids.dedup();
+    assert_eq!(ids.len(), 6551, "every depth update is present");
+}

@@ -71,6 +71,11 @@ enum Command {
         /// Index column (default: the first timestamp column).
         #[arg(long)]
         index: Option<String>,
+        /// Input format (default: by extension). `binance` (a raw websocket capture, one
+        /// `<recv ns> <json>` line per event) writes S.trades, S.bbo, S.depth and S.snapshots; `lobster` (a
+        /// LOBSTER sample zip) writes S.messages and S.book.
+        #[arg(long, value_enum)]
+        format: Option<import::Preset>,
     },
     /// Read a symbol and print or save it.
     Read(read::Args),
@@ -120,6 +125,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             symbol,
             append,
             index,
+            format,
         } => {
             import::run(
                 &open(location).await?,
@@ -127,6 +133,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 &symbol,
                 append,
                 index.as_deref(),
+                format,
             )
             .await
         }
