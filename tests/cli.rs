@@ -124,3 +124,45 @@ fn binance_capture_imports_every_event() {
     ids.dedup();
     assert_eq!(ids.len(), 6551, "every depth update is present");
 }
+
+#[test]
+fn bench_e2e_with_peers_prints_verified_json() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.path().join("q.parquet");
+    let file = file.to_string_lossy();
+    let store = dir.path().join("lib");
+    stdout(&floe(
+        &store,
+        &["gen", "quotes", "--rows", "20000", "--out", &file],
+    ));
+    let out = Command::new(env!("CARGO_BIN_EXE_floe"))
+        .args([
+            "bench", "e2e", "--input", &file, "--repeat", "1", "--peers", "--json",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(json["rows"], 20000);
+    assert_eq!(json["verified"], true);
+    for key in [
+        "raw_bytes",
+        "stored_bytes",
+        "write_s",
+        "read_all_s",
+        "read_range_s",
+        "read_column_s",
+        "append_s",
+        "read_after_append_s",
+    ] {
+        assert!(json[key].is_number(), "{key} missing: {json}");
+    }
+    for peer in ["parquet-zstd3", "parquet-lz4"] {
+        assert_eq!(json["peers"][peer]["verified"], true, "{peer}: {json}");
+        assert!(
+            json["peers"][peer]["stored_bytes"]
+                .as_u64()
+                .is_some_and(|b| b > 0)
+        );
+    }
+}

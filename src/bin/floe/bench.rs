@@ -26,6 +26,10 @@ pub enum Which {
         /// Print JSON (the only output format).
         #[arg(long)]
         json: bool,
+        /// Also measure peers (Parquet zstd-3 and lz4 through the parquet crate) on the same
+        /// input in this run, under the same keys, in a "peers" object.
+        #[arg(long)]
+        peers: bool,
     },
 }
 
@@ -36,19 +40,20 @@ pub async fn run(which: Which, store: Option<&str>) -> anyhow::Result<()> {
             column,
             repeat,
             json: _,
-        } => e2e(&input, store, column.as_deref(), repeat.max(1)).await,
+            peers,
+        } => e2e(&input, store, column.as_deref(), repeat.max(1), peers).await,
     }
 }
 
 /// One repeat's timings, seconds.
 #[derive(Debug, Default, Clone, Copy)]
-struct Sample {
-    write: f64,
-    read_all: f64,
-    read_range: f64,
-    read_column: f64,
-    append: f64,
-    read_after_append: f64,
+pub struct Sample {
+    pub write: f64,
+    pub read_all: f64,
+    pub read_range: f64,
+    pub read_column: f64,
+    pub append: f64,
+    pub read_after_append: f64,
 }
 
 async fn e2e(
@@ -56,6 +61,7 @@ async fn e2e(
     store: Option<&str>,
     column: Option<&str>,
     repeat: usize,
+    with_peers: bool,
 ) -> anyhow::Result<()> {
     let batch = crate::files::with_ns_index(&crate::files::read(input)?, None)?;
     let n = batch.num_rows();
@@ -147,8 +153,26 @@ async fn e2e(
         samples.push(s);
     }
     drop(lib);
+    let peers = if with_peers {
+        let dir = tempfile::tempdir().context("cannot create a temporary directory")?;
+        let work = crate::peers::Workload {
+            batch: &batch,
+            lo,
+            hi,
+            column: col_idx,
+            expected_range: &expected_range,
+            expected_column: &expected_column,
+        };
+        let peers = crate::peers::run(&work, dir.path(), repeat)?;
+        verified &= peers
+            .as_object()
+            .is_some_and(|p| p.values().all(|v| v["verified"] == true));
+        Some(peers)
+    } else {
+        None
+    };
     let med = |f: fn(&Sample) -> f64| median(samples.iter().map(f).collect());
-    let json = serde_json::json!({
+    let mut json = serde_json::json!({
         "input": input.display().to_string(),
         "store": if temp.is_some() { "temporary local directory".to_string() } else { location.clone() },
         "index": index,
@@ -165,6 +189,9 @@ async fn e2e(
         "read_after_append_s": med(|s| s.read_after_append),
         "verified": verified,
     });
+    if let Some(peers) = peers {
+        json["peers"] = peers;
+    }
     println!("{}", serde_json::to_string_pretty(&json)?);
     drop(temp);
     ensure!(verified, "a read did not match the input");
@@ -172,12 +199,12 @@ async fn e2e(
 }
 
 /// True when `batches` hold exactly the rows of `expected`, bit for bit.
-fn equal(batches: &[RecordBatch], expected: &RecordBatch) -> anyhow::Result<bool> {
+pub fn equal(batches: &[RecordBatch], expected: &RecordBatch) -> anyhow::Result<bool> {
     let got = arrow_select::concat::concat_batches(&expected.schema(), batches)?;
     Ok(got == *expected)
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
+pub fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     match values.len() {
         0 => f64::NAN,

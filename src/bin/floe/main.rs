@@ -8,6 +8,7 @@ mod demo;
 mod files;
 mod generate;
 mod import;
+mod peers;
 mod read;
 
 use clap::{Parser, Subcommand};
