@@ -440,7 +440,8 @@ impl Library {
             });
         }
         versions.reverse();
-        // Invariant: versions[..lo] were committed at or before t, versions[hi..] after it.
+        // Invariant: versions[..lo] were committed at or before t, versions[hi..] after it; `best`
+        // is the manifest of versions[lo - 1] once lo > 0.
         let (mut lo, mut hi) = (0, versions.len());
         let mut best = None;
         while lo < hi {
@@ -453,14 +454,10 @@ impl Library {
                 hi = mid;
             }
         }
-        match (best, lo) {
-            (Some(m), lo) if m.version == versions[lo - 1] => Ok(m),
-            (_, 0) => Err(Error::NoVersionAt {
-                symbol: symbol.to_string(),
-                timestamp_ns: t,
-            }),
-            (_, lo) => self.manifest_at(symbol, esc, versions[lo - 1]).await,
-        }
+        best.ok_or_else(|| Error::NoVersionAt {
+            symbol: symbol.to_string(),
+            timestamp_ns: t,
+        })
     }
 
     /// Committed versions of an escaped symbol, newest first. One LIST.
