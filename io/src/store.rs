@@ -45,6 +45,8 @@ pub struct ObjectInfo {
     pub key: String,
     /// Size in bytes.
     pub size: u64,
+    /// When the store last wrote the object, ns since the epoch (the store's clock).
+    pub last_modified_ns: i64,
 }
 
 /// Bytes under keys, on memory, a local directory, S3, GCS or Azure.
@@ -369,6 +371,7 @@ impl Store {
                 objects.push(ObjectInfo {
                     key: key.to_owned(),
                     size: meta.size,
+                    last_modified_ns: timestamp_ns(&meta.last_modified),
                 });
             }
         }
@@ -454,6 +457,7 @@ impl Store {
         Ok(ObjectInfo {
             key: key.to_owned(),
             size: meta.size,
+            last_modified_ns: timestamp_ns(&meta.last_modified),
         })
     }
 
@@ -607,6 +611,11 @@ fn is_below(key: &str, prefix: &str) -> bool {
 
 fn u64_from(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+/// A store timestamp as ns since the epoch (saturating outside 1677..2262).
+fn timestamp_ns(t: &chrono::DateTime<chrono::Utc>) -> i64 {
+    t.timestamp_nanos_opt().unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]
