@@ -14,9 +14,13 @@
 //! # Ok::<(), floe::Error>(())
 //! ```
 
-use crate::{Frame, ReadOptions, Result, VersionInfo, WriteOptions};
+use crate::{
+    FinalizeOptions, Frame, GcReport, PruneReport, ReadOptions, Result, SnapshotInfo, VersionInfo,
+    WriteOptions,
+};
 use arrow_array::RecordBatch;
 use floe_io::Store;
+use std::ops::RangeBounds;
 use std::sync::Arc;
 
 /// Blocking [`crate::Library`]. Do not call it from inside an async runtime; use the async one there.
@@ -108,6 +112,64 @@ impl Library {
     /// See [`crate::Library::has_symbol`].
     pub fn has_symbol(&self, symbol: &str) -> Result<bool> {
         self.runtime.block_on(self.inner.has_symbol(symbol))
+    }
+
+    /// See [`crate::Library::update`].
+    pub fn update(
+        &self,
+        symbol: &str,
+        range: impl RangeBounds<i64>,
+        batch: &RecordBatch,
+    ) -> Result<VersionInfo> {
+        self.runtime
+            .block_on(self.inner.update(symbol, range, batch))
+    }
+
+    /// See [`crate::Library::delete_range`].
+    pub fn delete_range(&self, symbol: &str, range: impl RangeBounds<i64>) -> Result<VersionInfo> {
+        self.runtime
+            .block_on(self.inner.delete_range(symbol, range))
+    }
+
+    /// See [`crate::Library::delete`].
+    pub fn delete(&self, symbol: &str) -> Result<VersionInfo> {
+        self.runtime.block_on(self.inner.delete(symbol))
+    }
+
+    /// See [`crate::Library::prune`].
+    pub fn prune(&self, symbol: &str, keep: usize) -> Result<PruneReport> {
+        self.runtime.block_on(self.inner.prune(symbol, keep))
+    }
+
+    /// See [`crate::Library::gc_with_grace`].
+    pub fn gc_with_grace(&self, grace_ns: i64) -> Result<GcReport> {
+        self.runtime.block_on(self.inner.gc_with_grace(grace_ns))
+    }
+
+    /// See [`crate::Library::create_snapshot`].
+    pub fn create_snapshot(&self, name: &str, symbols: Option<&[&str]>) -> Result<SnapshotInfo> {
+        self.runtime
+            .block_on(self.inner.create_snapshot(name, symbols))
+    }
+
+    /// See [`crate::Library::list_snapshots`].
+    pub fn list_snapshots(&self) -> Result<Vec<SnapshotInfo>> {
+        self.runtime.block_on(self.inner.list_snapshots())
+    }
+
+    /// See [`crate::Library::delete_snapshot`].
+    pub fn delete_snapshot(&self, name: &str) -> Result<()> {
+        self.runtime.block_on(self.inner.delete_snapshot(name))
+    }
+
+    /// See [`crate::Library::stage`].
+    pub fn stage(&self, symbol: &str, batch: &RecordBatch) -> Result<()> {
+        self.runtime.block_on(self.inner.stage(symbol, batch))
+    }
+
+    /// See [`crate::Library::finalize`].
+    pub fn finalize(&self, symbol: &str, options: &FinalizeOptions) -> Result<VersionInfo> {
+        self.runtime.block_on(self.inner.finalize(symbol, options))
     }
 
     /// See [`crate::Library::stored_bytes`].

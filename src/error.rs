@@ -74,6 +74,56 @@ pub enum Error {
         /// Last timestamp already stored.
         last: i64,
     },
+    /// An update's rows do not all lie inside the range it replaces.
+    #[error(
+        "update of {symbol:?}: rows span {first}..={last} ns, outside the range {lo}..={hi} ns"
+    )]
+    OutsideRange {
+        /// The symbol updated.
+        symbol: String,
+        /// First timestamp of the new rows.
+        first: i64,
+        /// Last timestamp of the new rows.
+        last: i64,
+        /// Start of the range (inclusive).
+        lo: i64,
+        /// End of the range (inclusive).
+        hi: i64,
+    },
+    /// Staged parts overlap in time and the finalize did not ask to merge them.
+    #[error("staged parts of {symbol:?} overlap: {reason}")]
+    StagedOverlap {
+        /// The symbol being finalized.
+        symbol: String,
+        /// Which parts overlap.
+        reason: String,
+    },
+    /// Nothing is staged for the symbol.
+    #[error("nothing is staged for {symbol:?}")]
+    NothingStaged {
+        /// The symbol being finalized.
+        symbol: String,
+    },
+    /// A snapshot with this name does not exist.
+    #[error("snapshot {name:?} not found")]
+    SnapshotNotFound {
+        /// The name asked for.
+        name: String,
+    },
+    /// A snapshot with this name already exists.
+    #[error("snapshot {name:?} already exists")]
+    SnapshotExists {
+        /// The name given.
+        name: String,
+    },
+    /// The snapshot does not record the symbol.
+    #[error("snapshot {name:?} has no symbol {symbol:?}")]
+    NotInSnapshot {
+        /// The snapshot.
+        name: String,
+        /// The symbol asked for.
+        symbol: String,
+    },
     /// A column asked for does not exist.
     #[error("symbol {symbol:?} has no column {column:?}")]
     UnknownColumn {
@@ -120,6 +170,8 @@ impl Error {
             Error::SymbolNotFound { .. }
                 | Error::VersionNotFound { .. }
                 | Error::NoVersionAt { .. }
+                | Error::SnapshotNotFound { .. }
+                | Error::NotInSnapshot { .. }
         )
     }
 }

@@ -4,7 +4,12 @@
 //! ```text
 //! _library.json                  library format and defaults, put-if-absent on first open
 //! v/{esc(symbol)}/{inv(version)} version manifest; its put-if-absent is the commit
+//! v/{esc(symbol)}/{inv(version)}.pruned  prune mark: the version is no longer listed, and gc
+//!                                may collect it once the mark is older than the grace period
 //! d/{esc(symbol)}/{id}.seg       immutable segments, shared by the versions that list them
+//! t/{esc(symbol)}/{inv(version)} deletion marker, put after the tombstone version commits
+//! st/{esc(symbol)}/{id}          a staged part (segments written, not yet in any version)
+//! snap/{esc(name)}               a snapshot: symbol -> version, put-if-absent
 //! ```
 //! Manifests live under their own top-level prefix so that one delimited LIST of `v/` names exactly
 //! the symbols that have a committed version (segments of a failed first write never show up), and
@@ -35,6 +40,48 @@ pub(crate) fn parse_manifest_name(name: &str) -> Option<u64> {
         .map(|inv| u64::MAX - inv)
 }
 
+/// Key of the prune mark of `version`.
+pub(crate) fn prune_mark(esc: &str, version: u64) -> String {
+    format!("{}.pruned", manifest(esc, version))
+}
+
+/// What one entry under `v/{esc}/` is: a manifest (`false`) or a prune mark (`true`) of a version.
+pub(crate) fn parse_version_entry(name: &str) -> Option<(u64, bool)> {
+    match name.strip_suffix(".pruned") {
+        Some(stem) => parse_manifest_name(stem).map(|v| (v, true)),
+        None => parse_manifest_name(name).map(|v| (v, false)),
+    }
+}
+
+/// Prefix of deletion markers.
+pub(crate) const DELETED: &str = "t";
+
+/// Key of the deletion marker of a symbol deleted at `version`.
+pub(crate) fn deleted_marker(esc: &str, version: u64) -> String {
+    format!("{DELETED}/{esc}/{:020}", u64::MAX - version)
+}
+
+/// Prefix of staged parts.
+pub(crate) const STAGED: &str = "st";
+
+/// Directory of one symbol's staged parts.
+pub(crate) fn staged_dir(esc: &str) -> String {
+    format!("{STAGED}/{esc}")
+}
+
+/// Key of one staged part.
+pub(crate) fn staged(esc: &str, id: &str) -> String {
+    format!("{STAGED}/{esc}/{id}")
+}
+
+/// Prefix of snapshots.
+pub(crate) const SNAPSHOTS: &str = "snap";
+
+/// Key of a snapshot (its name escaped like a symbol).
+pub(crate) fn snapshot(esc_name: &str) -> String {
+    format!("{SNAPSHOTS}/{esc_name}")
+}
+
 /// Directory of one symbol's segments.
 pub(crate) fn data_dir(esc: &str) -> String {
     format!("{DATA}/{esc}")
@@ -59,6 +106,17 @@ mod tests {
         sorted.sort();
         sorted.reverse();
         assert_eq!(keys, sorted);
+    }
+
+    #[test]
+    fn prune_marks_parse_apart_from_manifests() {
+        let mark = prune_mark("S", 42);
+        let name = mark.rsplit('/').next().unwrap_or_default();
+        assert_eq!(parse_version_entry(name), Some((42, true)));
+        let key = manifest("S", 42);
+        let name = key.rsplit('/').next().unwrap_or_default();
+        assert_eq!(parse_version_entry(name), Some((42, false)));
+        assert_eq!(parse_version_entry("x.pruned"), None);
     }
 
     #[test]

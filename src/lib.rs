@@ -32,16 +32,23 @@
 #![forbid(unsafe_code)]
 
 pub mod blocking;
+mod commit;
 mod error;
 mod frame;
 mod keys;
 mod library;
+mod maintain;
 mod manifest;
 mod read;
+mod snapshot;
+mod stage;
 mod symbol;
 
 pub use arrow_array::RecordBatch;
 pub use error::{Error, Result};
 pub use floe_io::Store;
 pub use library::{Clock, Library, LibraryConfig, VersionInfo, WriteOptions};
-pub use read::{Frame, ReadOptions};
+pub use maintain::{GcReport, PruneReport};
+pub use read::{Frame, ReadOptions, ReadStream};
+pub use snapshot::SnapshotInfo;
+pub use stage::FinalizeOptions;

@@ -2,17 +2,21 @@
 //! and the commit loop (put-if-absent of the next manifest, rebase on a lost race). Reads live in
 //! `read.rs`; key names in `keys.rs`; the manifest's bytes in `manifest.rs`.
 
-use crate::manifest::{Manifest, SegmentRef};
-use crate::{Error, Result, frame, keys, symbol};
+use crate::commit::{Commit, Op, Rows};
+use crate::manifest::Manifest;
+use crate::{Error, Frame, ReadOptions, Result, keys, read, symbol};
 use arrow_array::RecordBatch;
-use arrow_schema::SchemaRef;
 use bytes::Bytes;
 use floe_codec::Encoding;
 use floe_io::Store;
-use futures::{StreamExt, TryStreamExt, stream};
-use rayon::prelude::*;
+use futures::{StreamExt, stream};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::ops::RangeBounds;
 use std::sync::Arc;
+
+/// Symbols a batch operation works on at once.
+const BATCH_IN_FLIGHT: usize = 16;
 
 /// Library format written by this build (`_library.json`).
 const LIBRARY_FORMAT: u32 = 1;
@@ -107,23 +111,29 @@ impl WriteOptions {
     }
 }
 
-/// One commit's change, fixed before the commit loop and re-applied on every rebase.
-struct Change {
-    mode: Mode,
-    schema: SchemaRef,
-    index: String,
-    segments: Vec<SegmentRef>,
-    commit_id: [u8; 16],
-    metadata: Option<Vec<u8>>,
+/// The version entries of one symbol, from one LIST of `v/{esc}/`.
+#[derive(Debug, Default)]
+pub(crate) struct Chain {
+    /// Versions with a manifest, newest first.
+    pub versions: Vec<u64>,
+    /// Versions with a prune mark, and when the mark was written (store clock, ns).
+    pub pruned: HashMap<u64, i64>,
 }
 
-/// How a new version relates to the current one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    /// Replace all data.
-    Write,
-    /// Add rows after the current tail.
-    Append,
+impl Chain {
+    /// The newest version with a manifest (a tombstone included).
+    pub(crate) fn newest(&self) -> Option<u64> {
+        self.versions.first().copied()
+    }
+
+    /// Versions a reader may list, newest first: those without a prune mark.
+    pub(crate) fn listed(&self) -> Vec<u64> {
+        self.versions
+            .iter()
+            .copied()
+            .filter(|v| !self.pruned.contains_key(v))
+            .collect()
+    }
 }
 
 /// A library of versioned symbols in one store location. Cheap to clone; all methods take `&self`
@@ -132,7 +142,7 @@ enum Mode {
 pub struct Library {
     pub(crate) store: Store,
     pub(crate) config: Arc<LibraryConfig>,
-    clock: Clock,
+    pub(crate) clock: Clock,
 }
 
 impl std::fmt::Debug for Library {
@@ -198,7 +208,7 @@ impl Library {
     /// first `Timestamp(Nanosecond)` column and must be non-decreasing without nulls. Nothing is
     /// visible until the commit succeeds; on any error no version is created.
     pub async fn write(&self, symbol: &str, batch: &RecordBatch) -> Result<VersionInfo> {
-        self.commit_batch(symbol, batch, Mode::Write, &WriteOptions::default())
+        self.write_with(symbol, batch, &WriteOptions::default())
             .await
     }
 
@@ -209,15 +219,18 @@ impl Library {
         batch: &RecordBatch,
         options: &WriteOptions,
     ) -> Result<VersionInfo> {
-        self.commit_batch(symbol, batch, Mode::Write, options).await
+        self.apply(symbol, |_| Ok(Op::Write(Rows::new(batch)?)), options)
+            .await
     }
 
     /// Appends `batch` after the symbol's last row as a new version (creating the symbol if it does
     /// not exist). Concurrent appends never lose rows: a writer that loses the race for a version
     /// number rebases onto the winner. An append whose first timestamp is before the stored last
     /// one fails with [`Error::AppendBeforeTail`]; a different schema with [`Error::SchemaMismatch`].
+    /// A small append (under 1/8 of the rows per segment) onto a small tail segment is merged with
+    /// it into one segment, so that many small appends do not fragment the symbol.
     pub async fn append(&self, symbol: &str, batch: &RecordBatch) -> Result<VersionInfo> {
-        self.commit_batch(symbol, batch, Mode::Append, &WriteOptions::default())
+        self.append_with(symbol, batch, &WriteOptions::default())
             .await
     }
 
@@ -228,172 +241,147 @@ impl Library {
         batch: &RecordBatch,
         options: &WriteOptions,
     ) -> Result<VersionInfo> {
-        self.commit_batch(symbol, batch, Mode::Append, options)
+        self.apply(symbol, |_| Ok(Op::Append(Rows::new(batch)?)), options)
             .await
     }
 
-    async fn commit_batch(
+    /// Replaces the rows of `symbol` whose index falls in `range` (e.g. `a..b`, `a..=b`) by
+    /// `batch`, whose rows must all lie inside the range. Only the segments that straddle the
+    /// range's edges are rewritten; the others are shared with the previous version. Updating a
+    /// symbol that does not exist creates it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> floe::Result<()> {
+    /// use floe::{Library, ReadOptions};
+    /// use floe_datasets::{Spec, quotes};
+    /// let lib = Library::open("memory://").await?;
+    /// let day = quotes(&Spec::new(10_000));
+    /// lib.write("AAPL", &day).await?;
+    /// let start = Spec::default().start_ns;
+    /// let fix = quotes(&Spec::new(10).start_ns(start + 1_000));
+    /// let v = lib.update("AAPL", start + 1_000..start + 2_000_000_000, &fix).await?;
+    /// assert_eq!(v.version, 1);
+    /// # Ok(()) }
+    /// ```
+    pub async fn update(
         &self,
         symbol: &str,
+        range: impl RangeBounds<i64>,
         batch: &RecordBatch,
-        mode: Mode,
-        options: &WriteOptions,
     ) -> Result<VersionInfo> {
-        let esc = symbol::escape(symbol)?;
-        let index = frame::validate(batch)?;
-        let schema = batch.schema();
-        // Refuse unsupported column types before any byte is written.
-        floe_segment::encode_schema(&schema)?;
-        let change = Change {
-            mode,
-            index: schema.field(index).name().clone(),
-            segments: self.encode_and_upload(&esc, batch, index).await?,
-            schema,
-            commit_id: *uuid::Uuid::new_v4().as_bytes(),
-            metadata: options.metadata.clone(),
-        };
-        loop {
-            let head = self.latest_manifest(symbol, &esc).await?;
-            let manifest = self.next_manifest(symbol, &esc, head.as_ref(), &change)?;
-            let key = keys::manifest(&esc, manifest.version);
-            match self
-                .store
-                .put_if_absent(&key, Bytes::from(manifest.to_bytes()?))
-                .await
-            {
-                Ok(()) => return Ok(VersionInfo::of(&manifest)),
-                Err(floe_io::Error::AlreadyExists { .. }) => {
-                    // Either another writer won this version (rebase and retry) or our own earlier
-                    // attempt landed and its answer was lost (then we are done).
-                    if self.is_ours(&key, change.commit_id).await? {
-                        return Ok(VersionInfo::of(&manifest));
-                    }
-                    tracing::debug!(
-                        symbol,
-                        version = manifest.version,
-                        "lost the commit race; rebasing"
-                    );
-                }
-                Err(e) => {
-                    // The put may have taken effect even though it reported failure.
-                    if self.is_ours(&key, change.commit_id).await.unwrap_or(false) {
-                        return Ok(VersionInfo::of(&manifest));
-                    }
-                    return Err(e.into());
-                }
-            }
-        }
+        self.update_with(symbol, range, batch, &WriteOptions::default())
+            .await
     }
 
-    /// Builds the manifest that applies `change` on top of `head`.
-    fn next_manifest(
+    /// [`Library::update`] with options (metadata for the new version).
+    pub async fn update_with(
         &self,
         symbol: &str,
-        esc: &str,
-        head: Option<&Manifest>,
-        change: &Change,
-    ) -> Result<Manifest> {
-        let (schema, mut segments) = match (change.mode, head) {
-            (Mode::Append, Some(head)) => {
-                let stored =
-                    floe_segment::decode_schema(&head.schema, &keys::manifest(esc, head.version))?;
-                let merged = frame::merge_schema(symbol, &stored, &change.schema)?;
-                let first = change.segments.first().map(|s| s.first_ts);
-                if let (Some(last), Some(first)) = (head.last_ts(), first)
-                    && first < last
+        range: impl RangeBounds<i64>,
+        batch: &RecordBatch,
+        options: &WriteOptions,
+    ) -> Result<VersionInfo> {
+        let range = read::inclusive(&range);
+        self.apply(
+            symbol,
+            |_| {
+                let rows = Rows::new(batch)?;
+                if let Some((first, last)) = rows.span()
+                    && (first < range.0 || last > range.1)
                 {
-                    return Err(Error::AppendBeforeTail {
+                    return Err(Error::OutsideRange {
                         symbol: symbol.to_string(),
                         first,
                         last,
+                        lo: range.0,
+                        hi: range.1,
                     });
                 }
-                (merged, head.segments.clone())
-            }
-            _ => (change.schema.clone(), Vec::new()),
-        };
-        segments.extend_from_slice(&change.segments);
-        let wall = (self.clock)();
-        Ok(Manifest {
-            symbol: symbol.to_string(),
-            version: head.map_or(0, |h| h.version + 1),
-            parent: head.map(|h| h.version),
-            commit_id: change.commit_id,
-            timestamp_ns: head.map_or(wall, |h| wall.max(h.timestamp_ns.saturating_add(1))),
-            index: change.index.clone(),
-            schema: floe_segment::encode_schema(&schema)?,
-            rows: segments.iter().map(|s| s.rows).sum(),
-            segments,
-            metadata: change.metadata.clone(),
-        })
+                Ok(Op::Update { range, rows })
+            },
+            options,
+        )
+        .await
     }
 
-    async fn is_ours(&self, key: &str, commit_id: [u8; 16]) -> Result<bool> {
-        match self.store.get(key).await {
-            Ok(bytes) => Ok(Manifest::from_bytes(&bytes, key)?.commit_id == commit_id),
-            Err(floe_io::Error::NotFound { .. }) => Ok(false),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    /// Encodes `batch` into segments on the rayon pool and uploads them concurrently.
-    async fn encode_and_upload(
+    /// Removes the rows of `symbol` whose index falls in `range`, as a new version. Only the
+    /// segments that straddle the range's edges are rewritten.
+    pub async fn delete_range(
         &self,
-        esc: &str,
-        batch: &RecordBatch,
-        index: usize,
-    ) -> Result<Vec<SegmentRef>> {
-        let slices = frame::slices(
-            batch,
-            usize::try_from(self.config.rows_per_segment).unwrap_or(usize::MAX),
-        );
-        let options = floe_segment::EncodeOptions {
-            encoding: self.config.encoding(),
-        };
-        let encoded = on_rayon(move || {
-            slices
-                .par_iter()
-                .map(|slice| {
-                    let ts = frame::index_values(slice, index);
-                    let (first, last) = (
-                        ts.first().copied().unwrap_or(0),
-                        ts.last().copied().unwrap_or(0),
-                    );
-                    Ok((floe_segment::encode(slice, &options)?, first, last))
-                })
-                .collect::<Result<Vec<_>>>()
-        })
-        .await??;
-        stream::iter(encoded)
-            .map(|(encoded, first_ts, last_ts)| async move {
-                let id = uuid::Uuid::new_v4().simple().to_string();
-                let bytes = encoded.bytes.len() as u64;
-                self.store
-                    .put(&keys::segment(esc, &id), Bytes::from(encoded.bytes))
-                    .await?;
-                Ok::<_, Error>(SegmentRef {
-                    id,
-                    rows: encoded.directory.rows,
-                    first_ts,
-                    last_ts,
-                    bytes,
-                    directory: encoded.directory.to_bytes(),
-                })
-            })
-            .buffered(8)
-            .try_collect()
+        symbol: &str,
+        range: impl RangeBounds<i64>,
+    ) -> Result<VersionInfo> {
+        let range = read::inclusive(&range);
+        self.apply(
+            symbol,
+            |_| Ok(Op::DeleteRange { range }),
+            &WriteOptions::default(),
+        )
+        .await
+    }
+
+    /// Runs one operation through the commit loop.
+    async fn apply(
+        &self,
+        symbol: &str,
+        op: impl FnOnce(&str) -> Result<Op>,
+        options: &WriteOptions,
+    ) -> Result<VersionInfo> {
+        let esc = symbol::escape(symbol)?;
+        let op = op(&esc)?;
+        let commit = Commit::new(symbol, &esc, op, options.metadata.clone());
+        Ok(VersionInfo::of(&self.commit(&commit).await?))
+    }
+
+    /// Writes many symbols concurrently; one result per input, in input order. Each symbol
+    /// commits on its own: a failure of one does not undo the others.
+    pub async fn write_batch(&self, items: &[(&str, RecordBatch)]) -> Vec<Result<VersionInfo>> {
+        stream::iter(items)
+            .map(|(symbol, batch)| self.write(symbol, batch))
+            .buffered(BATCH_IN_FLIGHT)
+            .collect()
             .await
     }
 
-    /// The newest manifest of a symbol, `None` if it has no version. One LIST and one GET.
+    /// Appends to many symbols concurrently; one result per input, in input order.
+    pub async fn append_batch(&self, items: &[(&str, RecordBatch)]) -> Vec<Result<VersionInfo>> {
+        stream::iter(items)
+            .map(|(symbol, batch)| self.append(symbol, batch))
+            .buffered(BATCH_IN_FLIGHT)
+            .collect()
+            .await
+    }
+
+    /// Reads many symbols concurrently with the same options; one result per input, in order.
+    pub async fn read_batch(&self, symbols: &[&str], options: &ReadOptions) -> Vec<Result<Frame>> {
+        stream::iter(symbols)
+            .map(|symbol| self.read(symbol, options))
+            .buffered(BATCH_IN_FLIGHT)
+            .collect()
+            .await
+    }
+
+    /// The newest manifest of a symbol (a tombstone included), `None` if it has none. One LIST
+    /// and one GET.
     pub(crate) async fn latest_manifest(
         &self,
         symbol: &str,
         esc: &str,
     ) -> Result<Option<Manifest>> {
-        match self.versions_of(esc).await?.first() {
-            Some(&version) => self.manifest_at(symbol, esc, version).await.map(Some),
+        match self.chain(esc).await?.newest() {
+            Some(version) => self.manifest_at(symbol, esc, version).await.map(Some),
             None => Ok(None),
+        }
+    }
+
+    /// The newest manifest of a live symbol, else [`Error::SymbolNotFound`].
+    pub(crate) async fn latest_live(&self, symbol: &str, esc: &str) -> Result<Manifest> {
+        match self.latest_manifest(symbol, esc).await? {
+            Some(m) if !m.deleted => Ok(m),
+            _ => Err(Error::SymbolNotFound {
+                symbol: symbol.to_string(),
+            }),
         }
     }
 
@@ -433,7 +421,7 @@ impl Library {
         esc: &str,
         t: i64,
     ) -> Result<Manifest> {
-        let mut versions = self.versions_of(esc).await?;
+        let mut versions = self.chain(esc).await?.listed();
         if versions.is_empty() {
             return Err(Error::SymbolNotFound {
                 symbol: symbol.to_string(),
@@ -454,52 +442,60 @@ impl Library {
                 hi = mid;
             }
         }
-        best.ok_or_else(|| Error::NoVersionAt {
-            symbol: symbol.to_string(),
-            timestamp_ns: t,
-        })
+        match best {
+            Some(m) if m.deleted => Err(Error::SymbolNotFound {
+                symbol: symbol.to_string(),
+            }),
+            Some(m) => Ok(m),
+            None => Err(Error::NoVersionAt {
+                symbol: symbol.to_string(),
+                timestamp_ns: t,
+            }),
+        }
     }
 
-    /// Committed versions of an escaped symbol, newest first. One LIST.
-    async fn versions_of(&self, esc: &str) -> Result<Vec<u64>> {
+    /// Every version entry of an escaped symbol: manifests and prune marks. One LIST.
+    pub(crate) async fn chain(&self, esc: &str) -> Result<Chain> {
         let objects = self.store.list(&keys::versions_dir(esc)).await?;
-        let mut versions: Vec<u64> = objects
-            .iter()
-            .filter_map(|o| o.key.rsplit('/').next().and_then(keys::parse_manifest_name))
-            .collect();
-        versions.sort_unstable_by(|a, b| b.cmp(a));
-        Ok(versions)
+        let mut chain = Chain::default();
+        for o in &objects {
+            if let Some((version, mark)) =
+                o.key.rsplit('/').next().and_then(keys::parse_version_entry)
+            {
+                if mark {
+                    chain.pruned.insert(version, o.last_modified_ns);
+                } else {
+                    chain.versions.push(version);
+                }
+            }
+        }
+        chain.versions.sort_unstable_by(|a, b| b.cmp(a));
+        Ok(chain)
     }
 
-    /// Versions of `symbol`, newest first (one LIST). Empty if the symbol does not exist.
+    /// Versions of `symbol` that can be read, newest first (one LIST): committed, not pruned, and
+    /// not the tombstone of a deletion. Empty if the symbol does not exist.
     pub async fn list_versions(&self, symbol: &str) -> Result<Vec<u64>> {
-        self.versions_of(&symbol::escape(symbol)?).await
+        Ok(self.chain(&symbol::escape(symbol)?).await?.listed())
     }
 
     /// Details of one version, or of the latest with `None`.
     pub async fn version_info(&self, symbol: &str, version: Option<u64>) -> Result<VersionInfo> {
         let esc = symbol::escape(symbol)?;
-        let manifest =
-            match version {
-                Some(v) => self.manifest_at(symbol, &esc, v).await?,
-                None => self.latest_manifest(symbol, &esc).await?.ok_or_else(|| {
-                    Error::SymbolNotFound {
-                        symbol: symbol.to_string(),
-                    }
-                })?,
-            };
+        let manifest = match version {
+            Some(v) => self.manifest_at(symbol, &esc, v).await?,
+            None => self.latest_live(symbol, &esc).await?,
+        };
         Ok(VersionInfo::of(&manifest))
     }
 
-    /// True if `symbol` has at least one committed version.
+    /// True if `symbol` exists: it has a committed version and was not deleted after it. One
+    /// LIST (a deletion prune-marks its tombstone).
     pub async fn has_symbol(&self, symbol: &str) -> Result<bool> {
-        Ok(!self.list_versions(symbol).await?.is_empty())
-    }
-
-    /// Symbols with at least one committed version, sorted. One delimited LIST.
-    pub async fn list_symbols(&self) -> Result<Vec<String>> {
-        let dirs = self.store.list_dirs(keys::VERSIONS).await?;
-        Ok(dirs.iter().filter_map(|d| symbol::unescape(d)).collect())
+        let chain = self.chain(&symbol::escape(symbol)?).await?;
+        Ok(chain
+            .newest()
+            .is_some_and(|v| !chain.pruned.contains_key(&v)))
     }
 
     /// Bytes of every object stored for `symbol` (all versions' manifests and segments).

@@ -4,14 +4,14 @@
 //! not decide which version to write (see `library.rs`).
 //!
 //! Bytes: `b"FLMF"`, `u32` format (little-endian), `u32` crc32c of the payload, then the payload
-//! serialised with postcard.
+//! serialised with postcard. Format 2 added `deleted` (tombstones); format 1 manifests still read.
 
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 const MAGIC: &[u8; 4] = b"FLMF";
 /// Manifest format written by this build.
-pub(crate) const FORMAT: u32 = 1;
+pub(crate) const FORMAT: u32 = 2;
 const HEADER: usize = 12;
 
 /// One committed version of a symbol.
@@ -34,6 +34,42 @@ pub(crate) struct Manifest {
     pub segments: Vec<SegmentRef>,
     /// Caller's metadata for this version.
     pub metadata: Option<Vec<u8>>,
+    /// A tombstone: the symbol was deleted by this version (no segments).
+    pub deleted: bool,
+}
+
+/// Format 1 payload: a manifest before tombstones existed.
+#[derive(Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
+struct ManifestV1 {
+    symbol: String,
+    version: u64,
+    parent: Option<u64>,
+    commit_id: [u8; 16],
+    timestamp_ns: i64,
+    index: String,
+    schema: Vec<u8>,
+    rows: u64,
+    segments: Vec<SegmentRef>,
+    metadata: Option<Vec<u8>>,
+}
+
+impl From<ManifestV1> for Manifest {
+    fn from(m: ManifestV1) -> Manifest {
+        Manifest {
+            symbol: m.symbol,
+            version: m.version,
+            parent: m.parent,
+            commit_id: m.commit_id,
+            timestamp_ns: m.timestamp_ns,
+            index: m.index,
+            schema: m.schema,
+            rows: m.rows,
+            segments: m.segments,
+            metadata: m.metadata,
+            deleted: false,
+        }
+    }
 }
 
 /// A segment as listed by a manifest.
@@ -78,6 +114,9 @@ impl Manifest {
             u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
         };
         let format = word(4);
+        if format == 0 {
+            return Err(corrupt("manifest format 0 does not exist".into()));
+        }
         if format > FORMAT {
             return Err(Error::UnsupportedFormat {
                 found: format,
@@ -88,8 +127,13 @@ impl Manifest {
         if crc32c::crc32c(payload) != word(8) {
             return Err(corrupt("manifest checksum mismatch".into()));
         }
-        let (manifest, rest): (Manifest, _) = postcard::take_from_bytes(payload)
-            .map_err(|e| corrupt(format!("manifest payload: {e}")))?;
+        let parsed = if format == 1 {
+            postcard::take_from_bytes::<ManifestV1>(payload).map(|(m, rest)| (m.into(), rest))
+        } else {
+            postcard::take_from_bytes::<Manifest>(payload)
+        };
+        let (manifest, rest): (Manifest, _) =
+            parsed.map_err(|e| corrupt(format!("manifest payload: {e}")))?;
         if !rest.is_empty() {
             return Err(corrupt(format!(
                 "{} trailing bytes after the manifest",
@@ -137,6 +181,7 @@ mod tests {
                 directory: vec![4, 5],
             }],
             metadata: Some(b"{}".to_vec()),
+            deleted: false,
         }
     }
 
@@ -164,6 +209,29 @@ mod tests {
                 "truncation to {n} went unnoticed"
             );
         }
+    }
+
+    #[test]
+    fn format_1_manifests_still_read() {
+        let m = sample();
+        let v1 = ManifestV1 {
+            symbol: m.symbol.clone(),
+            version: m.version,
+            parent: m.parent,
+            commit_id: m.commit_id,
+            timestamp_ns: m.timestamp_ns,
+            index: m.index.clone(),
+            schema: m.schema.clone(),
+            rows: m.rows,
+            segments: m.segments.clone(),
+            metadata: m.metadata.clone(),
+        };
+        let payload = postcard::to_stdvec(&v1).unwrap_or_default();
+        let mut bytes = b"FLMF".to_vec();
+        bytes.extend_from_slice(&1u32.to_le_bytes());
+        bytes.extend_from_slice(&crc32c::crc32c(&payload).to_le_bytes());
+        bytes.extend_from_slice(&payload);
+        assert_eq!(Manifest::from_bytes(&bytes, "k").ok(), Some(m));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use crate::manifest::SegmentRef;
 use crate::{Error, Result, frame, keys, symbol};
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
+use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt, stream};
 use std::ops::{Bound, Range, RangeBounds};
 use std::sync::Arc;
@@ -24,11 +25,28 @@ pub struct ReadOptions {
 }
 
 /// Which version a read sees.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum AsOf {
     Version(u64),
     /// The newest version committed at or before this time (ns since the epoch).
     Time(i64),
+    /// The version a snapshot recorded.
+    Snapshot(String),
+}
+
+/// An index range as inclusive bounds; an empty range (e.g. `..i64::MIN`) gives `lo > hi`.
+pub(crate) fn inclusive(range: &impl RangeBounds<i64>) -> (i64, i64) {
+    let lo = match range.start_bound() {
+        Bound::Included(&t) => Some(t),
+        Bound::Excluded(&t) => t.checked_add(1),
+        Bound::Unbounded => Some(i64::MIN),
+    };
+    let hi = match range.end_bound() {
+        Bound::Included(&t) => Some(t),
+        Bound::Excluded(&t) => t.checked_sub(1),
+        Bound::Unbounded => Some(i64::MAX),
+    };
+    (lo.unwrap_or(i64::MAX), hi.unwrap_or(i64::MIN))
 }
 
 /// Which rows, by position in the version, a read takes.
@@ -88,18 +106,13 @@ impl ReadOptions {
 
     /// Only rows whose index (ns since the epoch) falls in `range`, e.g. `a..b` or `a..=b`.
     pub fn date_range(mut self, range: impl RangeBounds<i64>) -> ReadOptions {
-        let lo = match range.start_bound() {
-            Bound::Included(&t) => Some(t),
-            Bound::Excluded(&t) => t.checked_add(1),
-            Bound::Unbounded => Some(i64::MIN),
-        };
-        let hi = match range.end_bound() {
-            Bound::Included(&t) => Some(t),
-            Bound::Excluded(&t) => t.checked_sub(1),
-            Bound::Unbounded => Some(i64::MAX),
-        };
-        // An empty bound (e.g. `..i64::MIN`) selects nothing: lo > hi.
-        self.range = Some((lo.unwrap_or(i64::MAX), hi.unwrap_or(i64::MIN)));
+        self.range = Some(inclusive(&range));
+        self
+    }
+
+    /// Read the version that snapshot `name` recorded for the symbol.
+    pub fn snapshot(mut self, name: impl Into<String>) -> ReadOptions {
+        self.as_of = Some(AsOf::Snapshot(name.into()));
         self
     }
 
@@ -156,17 +169,48 @@ impl Library {
     /// # Ok(()) }
     /// ```
     pub async fn read(&self, symbol: &str, options: &ReadOptions) -> Result<Frame> {
+        let stream = self.read_stream(symbol, options).await?;
+        Ok(Frame {
+            version: stream.version,
+            schema: stream.schema,
+            batches: stream.batches.try_collect().await?,
+        })
+    }
+
+    /// Like [`Library::read`], but yields the batches as they are decoded, in index order, holding
+    /// at most a few segments in memory: for symbols bigger than RAM.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> floe::Result<()> {
+    /// use floe::{Library, ReadOptions};
+    /// use futures::TryStreamExt;
+    /// let lib = Library::open("memory://").await?;
+    /// lib.write("AAPL", &floe_datasets::quotes(&floe_datasets::Spec::new(300_000))).await?;
+    /// let mut stream = lib.read_stream("AAPL", &ReadOptions::new()).await?;
+    /// let mut rows = 0;
+    /// while let Some(batch) = stream.batches.try_next().await? {
+    ///     rows += batch.num_rows();
+    /// }
+    /// assert_eq!(rows, 300_000);
+    /// # Ok(()) }
+    /// ```
+    pub async fn read_stream(&self, symbol: &str, options: &ReadOptions) -> Result<ReadStream> {
         let esc = symbol::escape(symbol)?;
-        let manifest =
-            match options.as_of {
-                Some(AsOf::Version(version)) => self.manifest_at(symbol, &esc, version).await?,
-                Some(AsOf::Time(t)) => self.manifest_as_of_time(symbol, &esc, t).await?,
-                None => self.latest_manifest(symbol, &esc).await?.ok_or_else(|| {
-                    Error::SymbolNotFound {
-                        symbol: symbol.to_string(),
-                    }
-                })?,
-            };
+        let manifest = match &options.as_of {
+            Some(AsOf::Version(version)) => self.manifest_at(symbol, &esc, *version).await?,
+            Some(AsOf::Time(t)) => self.manifest_as_of_time(symbol, &esc, *t).await?,
+            Some(AsOf::Snapshot(name)) => {
+                let version = self.snapshot_version(name, symbol).await?;
+                self.manifest_at(symbol, &esc, version).await?
+            }
+            None => self.latest_live(symbol, &esc).await?,
+        };
+        if manifest.deleted {
+            return Err(Error::SymbolNotFound {
+                symbol: symbol.to_string(),
+            });
+        }
         let manifest_key = keys::manifest(&esc, manifest.version);
         let stored = floe_segment::decode_schema(&manifest.schema, &manifest_key)?;
         let index = stored
@@ -221,17 +265,37 @@ impl Library {
                 (first_row.max(start) - start) as usize..(end_row.min(end) - start) as usize;
             touched.push((s.clone(), window));
         }
-        let batches: Vec<RecordBatch> = stream::iter(touched)
-            .map(|(segment, window)| self.read_segment(&esc, segment, window, plan.clone()))
+        let lib = self.clone();
+        let batches = stream::iter(touched)
+            .map(move |(segment, window)| {
+                let (lib, esc, plan) = (lib.clone(), esc.clone(), plan.clone());
+                async move { lib.read_segment(&esc, segment, window, plan).await }
+            })
             .buffered(SEGMENTS_IN_FLIGHT)
             .try_filter(|b| futures::future::ready(b.num_rows() > 0))
-            .try_collect()
-            .await?;
-        Ok(Frame {
+            .boxed();
+        Ok(ReadStream {
             version: VersionInfo::of(&manifest),
             schema,
             batches,
         })
+    }
+
+    /// Every row and column of one segment, as a batch of the version's stored `schema`.
+    pub(crate) async fn segment_batch(
+        &self,
+        esc: &str,
+        segment: &SegmentRef,
+        schema: &SchemaRef,
+    ) -> Result<RecordBatch> {
+        let plan = Arc::new(Plan {
+            wanted: (0..schema.fields().len()).collect(),
+            schema: schema.clone(),
+            index: 0,
+            range: (i64::MIN, i64::MAX),
+        });
+        let rows = usize::try_from(segment.rows).unwrap_or(usize::MAX);
+        self.read_segment(esc, segment.clone(), 0..rows, plan).await
     }
 
     async fn read_segment(
@@ -265,6 +329,25 @@ impl Library {
             Ok(batch.slice(start, end - start))
         })
         .await?
+    }
+}
+
+/// A read in progress: what [`Library::read_stream`] returns.
+pub struct ReadStream {
+    /// The version being read.
+    pub version: VersionInfo,
+    /// Schema of every batch.
+    pub schema: SchemaRef,
+    /// The batches, in index order; a few segments are fetched ahead.
+    pub batches: BoxStream<'static, Result<RecordBatch>>,
+}
+
+impl std::fmt::Debug for ReadStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadStream")
+            .field("version", &self.version)
+            .field("schema", &self.schema)
+            .finish_non_exhaustive()
     }
 }
 

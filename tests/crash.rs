@@ -22,39 +22,106 @@ async fn faulty_library() -> (Library, Arc<Faults>) {
     )
 }
 
-async fn latest(lib: &Library) -> RecordBatch {
-    let frame = lib
-        .read("S", &ReadOptions::new())
-        .await
-        .unwrap_or_else(|e| panic!("read after fault: {e}"));
-    frame.to_batch().unwrap_or_else(|e| panic!("{e}"))
+/// The symbol's latest rows, `None` once it is deleted.
+async fn latest(lib: &Library) -> Option<RecordBatch> {
+    match lib.read("S", &ReadOptions::new()).await {
+        Ok(frame) => Some(frame.to_batch().unwrap_or_else(|e| panic!("{e}"))),
+        Err(floe::Error::SymbolNotFound { .. }) => None,
+        Err(e) => panic!("read after fault: {e}"),
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
 enum Op {
     Write,
     Append,
+    Update,
+    DeleteRange,
+    Delete,
+    Finalize,
+}
+
+/// After pruning all but the latest version and a gc with no grace, the symbol's segments are
+/// exactly those its latest version lists: every orphan of a failed call was reclaimed.
+async fn gc_reclaims_every_orphan(lib: &Library, what: &str) {
+    let latest = lib.version_info("S", None).await;
+    lib.prune("S", 1).await.unwrap_or_else(|e| panic!("{e}"));
+    lib.discard_staged("S")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    lib.gc_with_grace(0).await.unwrap_or_else(|e| panic!("{e}"));
+    let on_disk: u64 = lib
+        .store()
+        .list("d/S")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .iter()
+        .map(|o| o.size)
+        .sum();
+    let listed = latest.map_or(0, |v| v.stored_bytes);
+    assert_eq!(on_disk, listed, "{what}: gc left orphans behind");
 }
 
 async fn every_call_fails_in_turn(op: Op, fault: Fault) {
     let quotes = floe_datasets::quotes(&Spec::new(250_000));
     let old = quotes.slice(0, 200_000);
+    let t = super::ts(&quotes);
+    let (lo, hi) = (t[120_000], t[160_000]);
     let (change, new) = match op {
         Op::Write => (
             quotes.slice(100_000, 150_000),
-            quotes.slice(100_000, 150_000),
+            Some(quotes.slice(100_000, 150_000)),
         ),
-        Op::Append => (quotes.slice(200_000, 50_000), quotes.clone()),
+        Op::Append => (quotes.slice(200_000, 50_000), Some(quotes.clone())),
+        Op::Finalize => (quotes.slice(200_000, 50_000), Some(quotes.clone())),
+        Op::Update => {
+            // Replace [lo, hi] by the rows of [lo, hi] of another generated day.
+            let other = floe_datasets::quotes(&Spec::new(250_000).seed(7));
+            let fix = super::rows_between(&other, lo, hi);
+            let before = super::rows_between(&old, i64::MIN, lo - 1);
+            let after = super::rows_between(&old, hi + 1, i64::MAX);
+            let schema = old.schema();
+            let merged = arrow_select::concat::concat_batches(&schema, [&before, &fix, &after])
+                .unwrap_or_else(|e| panic!("{e}"));
+            (fix, Some(merged))
+        }
+        Op::DeleteRange => {
+            let before = super::rows_between(&old, i64::MIN, lo - 1);
+            let after = super::rows_between(&old, hi + 1, i64::MAX);
+            let merged = arrow_select::concat::concat_batches(&old.schema(), [&before, &after])
+                .unwrap_or_else(|e| panic!("{e}"));
+            (old.slice(0, 0), Some(merged))
+        }
+        Op::Delete => (old.slice(0, 0), None),
     };
+    let old = Some(old);
     let mut k = 1;
     loop {
         let (lib, faults) = faulty_library().await;
-        lib.write("S", &old).await.unwrap_or_else(|e| panic!("{e}"));
+        let first = old.clone().unwrap_or_else(|| quotes.slice(0, 0));
+        lib.write("S", &first)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        if matches!(op, Op::Finalize) {
+            lib.stage("S", &change)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
         faults.reset_counts();
         faults.arm(Calls::Any, k, fault);
         let result = match op {
             Op::Write => lib.write("S", &change).await,
             Op::Append => lib.append("S", &change).await,
+            Op::Update => lib.update("S", lo..=hi, &change).await,
+            Op::DeleteRange => lib.delete_range("S", lo..=hi).await,
+            Op::Delete => lib.delete("S").await,
+            Op::Finalize => {
+                let options = floe::FinalizeOptions {
+                    append: true,
+                    ..Default::default()
+                };
+                lib.finalize("S", &options).await
+            }
         };
         faults.disarm();
         let injected = faults.injected() > 0;
@@ -72,20 +139,28 @@ async fn every_call_fails_in_turn(op: Op, fault: Fault) {
                 assert_eq!(info.version, 1);
             }
             // One fault per run: if the commit landed, its lost answer must have been recovered
-            // (the commit id is recognised), so an error always means nothing changed.
+            // (the commit id is recognised), so an error always means nothing changed. (A delete
+            // also writes marks after its commit; a failure there may leave the commit in place.)
             Err(e) => assert!(
-                now == old,
+                now == old || matches!(op, Op::Delete),
                 "{op:?} with {fault:?} on call {k} reported {e} yet changed the data"
             ),
         }
         if !injected {
             assert!(result.is_ok(), "{op:?} failed with no fault injected");
             assert!(
-                k > 3,
+                k > 2,
                 "the operation made suspiciously few storage calls ({k})"
             );
             break;
         }
+        if matches!(op, Op::Delete) && result.is_err() {
+            // Deleting again finishes a deletion that stopped half-way.
+            lib.delete("S").await.unwrap_or_else(|e| panic!("{e}"));
+            assert!(!lib.has_symbol("S").await.unwrap_or(true));
+            assert!(lib.list_symbols().await.unwrap_or_default().is_empty());
+        }
+        gc_reclaims_every_orphan(&lib, &format!("{op:?} with {fault:?} on call {k}")).await;
         // Whatever happened, the symbol keeps working: the next append lands after it.
         let extra = floe_datasets::quotes(&Spec::new(10).start_ns(i64::MAX / 2));
         lib.append("S", &extra)
@@ -95,22 +170,26 @@ async fn every_call_fails_in_turn(op: Op, fault: Fault) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn write_fails_cleanly_at_every_call() {
-    every_call_fails_in_turn(Op::Write, Fault::Fail).await;
+macro_rules! crash_tests {
+    ($($name:ident: $op:expr, $fault:expr;)*) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            every_call_fails_in_turn($op, $fault).await;
+        }
+    )*};
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn write_with_lost_answers_at_every_call() {
-    every_call_fails_in_turn(Op::Write, Fault::FailAfter).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn append_fails_cleanly_at_every_call() {
-    every_call_fails_in_turn(Op::Append, Fault::Fail).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn append_with_lost_answers_at_every_call() {
-    every_call_fails_in_turn(Op::Append, Fault::FailAfter).await;
+crash_tests! {
+    write_fails_cleanly_at_every_call: Op::Write, Fault::Fail;
+    write_with_lost_answers_at_every_call: Op::Write, Fault::FailAfter;
+    append_fails_cleanly_at_every_call: Op::Append, Fault::Fail;
+    append_with_lost_answers_at_every_call: Op::Append, Fault::FailAfter;
+    update_fails_cleanly_at_every_call: Op::Update, Fault::Fail;
+    update_with_lost_answers_at_every_call: Op::Update, Fault::FailAfter;
+    delete_range_fails_cleanly_at_every_call: Op::DeleteRange, Fault::Fail;
+    delete_range_with_lost_answers_at_every_call: Op::DeleteRange, Fault::FailAfter;
+    delete_fails_cleanly_at_every_call: Op::Delete, Fault::Fail;
+    delete_with_lost_answers_at_every_call: Op::Delete, Fault::FailAfter;
+    finalize_fails_cleanly_at_every_call: Op::Finalize, Fault::Fail;
+    finalize_with_lost_answers_at_every_call: Op::Finalize, Fault::FailAfter;
 }
