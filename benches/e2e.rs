@@ -1,6 +1,8 @@
 //! End-to-end criterion bench: write, full read, 1% date-range read and one-column read of
 //! synthetic quotes through the whole stack on an in-memory library (no disk noise), with
-//! `Throughput::Elements` in rows.
+//! `Throughput::Elements` in rows; and the version layer's append path: one 100k-row append
+//! (memory and a local directory), and a full read of a symbol built from 1,000 small appends
+//! against the same rows written once.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use floe::{Library, ReadOptions};
@@ -61,5 +63,79 @@ fn floe_datasets_ts(batch: &arrow_array::RecordBatch) -> &[i64] {
         .values()
 }
 
-criterion_group!(benches, e2e);
+/// Appends of 100k rows onto a growing symbol, and reads of a symbol built by 1,000 appends.
+fn appends(c: &mut Criterion) {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => panic!("cannot start a runtime: {e}"),
+    };
+    let dir = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => panic!("{e}"),
+    };
+    let local = dir.path().to_string_lossy().to_string();
+    let per_append = 100_000.min(rows());
+    let start = Spec::default().start_ns;
+    let mut group = c.benchmark_group("append");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(per_append as u64));
+    for (name, location) in [
+        ("append_100k_memory", "memory://"),
+        ("append_100k_local", &local),
+    ] {
+        let lib = match runtime.block_on(Library::open(location)) {
+            Ok(lib) => lib,
+            Err(e) => panic!("{e}"),
+        };
+        let mut next = 0i64;
+        group.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                let mut spent = std::time::Duration::ZERO;
+                for _ in 0..iters {
+                    // A day apart, so every batch lands after the last.
+                    let spec = Spec::new(per_append).start_ns(start + next * 86_400_000_000_000);
+                    next += 1;
+                    let batch = floe_datasets::quotes(&spec);
+                    let t0 = std::time::Instant::now();
+                    if let Err(e) = runtime.block_on(lib.append("A", &batch)) {
+                        panic!("append: {e}")
+                    }
+                    spent += t0.elapsed();
+                }
+                spent
+            })
+        });
+    }
+
+    // 1,000 appends of n/1,000 rows against one write of the same rows.
+    let n = rows().min(1_000_000);
+    let quotes = floe_datasets::quotes(&Spec::new(n));
+    let lib = match runtime.block_on(Library::open("memory://")) {
+        Ok(lib) => lib,
+        Err(e) => panic!("{e}"),
+    };
+    let step = n / 1_000;
+    for i in 0..1_000 {
+        if let Err(e) = runtime.block_on(lib.append("APPENDED", &quotes.slice(i * step, step))) {
+            panic!("append: {e}")
+        }
+    }
+    if let Err(e) = runtime.block_on(lib.write("ONCE", &quotes.slice(0, step * 1_000))) {
+        panic!("write: {e}")
+    }
+    group.throughput(Throughput::Elements((step * 1_000) as u64));
+    for symbol in ["APPENDED", "ONCE"] {
+        group.bench_function(format!("read_{}", symbol.to_lowercase()), |b| {
+            b.iter(
+                || match runtime.block_on(lib.read(symbol, &ReadOptions::new())) {
+                    Ok(frame) => black_box(frame.num_rows()),
+                    Err(e) => panic!("read: {e}"),
+                },
+            )
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, e2e, appends);
 criterion_main!(benches);

@@ -1,6 +1,7 @@
 //! floe's integration tests, compiled as one binary: each module drives the public API (or the
 //! `floe` binary) end to end against real stores (memory and local directories).
 
+mod admin;
 mod cli;
 mod crash;
 mod errors;

@@ -3,6 +3,7 @@
 //!
 //! Exit codes: 0 success, 1 user error (bad input, missing symbol, conflict), 2 storage failure.
 
+mod admin;
 mod bench;
 mod demo;
 mod files;
@@ -87,6 +88,60 @@ enum Command {
         /// The symbol.
         symbol: String,
     },
+    /// Delete a symbol (a tombstone version), or with --from/--to only the rows in that range.
+    Delete {
+        /// The symbol.
+        symbol: String,
+        /// First timestamp to delete: RFC 3339 or integer ns.
+        #[arg(long)]
+        from: Option<String>,
+        /// Timestamp to stop before (exclusive).
+        #[arg(long)]
+        to: Option<String>,
+    },
+    /// Replace the rows of a range (default: the file's first..last timestamp) by a file's rows.
+    Update {
+        /// The symbol.
+        symbol: String,
+        /// Parquet or CSV file with the new rows.
+        file: PathBuf,
+        /// Index column (default: the first timestamp column).
+        #[arg(long)]
+        index: Option<String>,
+        /// Start of the range replaced (inclusive): RFC 3339 or integer ns.
+        #[arg(long)]
+        from: Option<String>,
+        /// End of the range replaced (exclusive).
+        #[arg(long)]
+        to: Option<String>,
+    },
+    /// Show how a version is stored: segments, bytes and encodings per column.
+    Inspect {
+        /// The symbol.
+        symbol: String,
+        /// Version (default: latest).
+        #[arg(long)]
+        as_of: Option<u64>,
+    },
+    /// Create, list or delete snapshots.
+    Snapshot {
+        #[command(subcommand)]
+        command: admin::Snapshot,
+    },
+    /// Hide all but the newest versions of a symbol (gc reclaims them later).
+    Prune {
+        /// The symbol.
+        symbol: String,
+        /// Versions to keep.
+        #[arg(long, default_value_t = 1)]
+        keep: usize,
+    },
+    /// Delete pruned versions and unreferenced segments older than the grace period.
+    Gc {
+        /// Grace period in seconds: objects younger than this are kept for readers in flight.
+        #[arg(long, default_value_t = 600)]
+        grace: u64,
+    },
     /// Benchmarks.
     Bench {
         #[command(subcommand)]
@@ -146,6 +201,41 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Versions { symbol } => read::versions(&open(location).await?, &symbol).await,
+        Command::Delete { symbol, from, to } => {
+            admin::delete(
+                &open(location).await?,
+                &symbol,
+                from.as_deref(),
+                to.as_deref(),
+            )
+            .await
+        }
+        Command::Update {
+            symbol,
+            file,
+            index,
+            from,
+            to,
+        } => {
+            let lib = open(location).await?;
+            admin::update(
+                &lib,
+                &symbol,
+                &file,
+                index.as_deref(),
+                from.as_deref(),
+                to.as_deref(),
+            )
+            .await
+        }
+        Command::Inspect { symbol, as_of } => {
+            admin::inspect(&open(location).await?, &symbol, as_of).await
+        }
+        Command::Snapshot { command } => admin::snapshot(&open(location).await?, &command).await,
+        Command::Prune { symbol, keep } => {
+            admin::prune(&open(location).await?, &symbol, keep).await
+        }
+        Command::Gc { grace } => admin::gc(&open(location).await?, grace).await,
         Command::Bench { which } => bench::run(which, cli.store.as_deref()).await,
     }
 }
