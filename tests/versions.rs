@@ -209,3 +209,51 @@ async fn request_counts() {
         "list_versions is one LIST"
     );
 }
+
+#[tokio::test]
+async fn symbol_list_converges_whatever_the_clocks() {
+    let store = floe::Store::memory();
+    let ahead = Library::with_store(store.clone())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .with_clock(|| 5_000_000_000_000 + 3_600_000_000_000);
+    let behind = Library::with_store(store)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .with_clock(|| 5_000_000_000_000 - 3_600_000_000_000);
+    let q = floe_datasets::quotes(&Spec::new(100));
+    let ok = |r: floe::Result<floe::VersionInfo>| r.unwrap_or_else(|e| panic!("{e}"));
+    // Interleaved creations and deletions from both clients, concurrently per symbol.
+    let (a, b) = tokio::join!(
+        async {
+            for s in ["A", "B", "C"] {
+                ok(ahead.write(s, &q).await);
+            }
+            ok(ahead.delete("B").await);
+        },
+        async {
+            for s in ["C", "D", "E"] {
+                ok(behind.append(s, &q.slice(0, 1)).await);
+            }
+            ok(behind.delete("E").await);
+        }
+    );
+    let ((), ()) = (a, b);
+    // Written again after its deletion, by the client whose clock is behind.
+    ok(behind.write("B", &q).await);
+    let seen_ahead = ahead.list_symbols().await.unwrap_or_else(|e| panic!("{e}"));
+    let seen_behind = behind
+        .list_symbols()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(seen_ahead, seen_behind);
+    assert_eq!(seen_ahead, ["A", "B", "C", "D"]);
+    // Times stay monotone along B's history across the two clocks.
+    let versions = behind
+        .list_versions("B")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let newest = ok(behind.version_info("B", Some(versions[0])).await);
+    let first = ok(ahead.version_info("B", Some(0)).await);
+    assert!(newest.timestamp_ns > first.timestamp_ns);
+}
