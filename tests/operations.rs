@@ -520,3 +520,66 @@ fn eight_processes_appending_to_one_local_symbol_lose_nothing() {
     all_batches.sort_unstable();
     assert_eq!(seen, all_batches);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn symbol_creation_and_list_compaction_converge() {
+    let lib = memory(1 << 17).await;
+    let q = floe_datasets::quotes(&Spec::new(100));
+    // Phase 1: symbols created, half of them deleted.
+    for i in 0..10 {
+        ok(lib.write(&format!("old{i}"), &q).await);
+    }
+    for i in (0..10).step_by(2) {
+        ok(lib.delete(&format!("old{i}")).await);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+    // Phase 2: gc compacts phase 1 (older than its 2 s grace) while new symbols are created,
+    // a deleted one is written again, and readers list concurrently.
+    let gc = {
+        let lib = lib.clone();
+        tokio::spawn(async move { lib.gc_with_grace(2_000_000_000).await })
+    };
+    let writers: Vec<_> = (0..8)
+        .map(|i| {
+            let (lib, q) = (lib.clone(), q.clone());
+            tokio::spawn(async move {
+                let name = if i == 0 {
+                    "old0".to_string()
+                } else {
+                    format!("new{i}")
+                };
+                lib.write(&name, &q).await
+            })
+        })
+        .collect();
+    let lister = {
+        let lib = lib.clone();
+        tokio::spawn(async move {
+            for _ in 0..5 {
+                let seen = lib.list_symbols().await?;
+                // Never a deleted symbol that nobody wrote again.
+                assert!(!seen.iter().any(|s| s == "old2" || s == "old4"), "{seen:?}");
+            }
+            Ok::<_, Error>(())
+        })
+    };
+    for w in writers {
+        ok(w.await.unwrap_or_else(|e| panic!("{e}")));
+    }
+    ok(lister.await.unwrap_or_else(|e| panic!("{e}")));
+    let report = ok(gc.await.unwrap_or_else(|e| panic!("{e}")));
+    assert!(report.manifests > 0, "gc compacted nothing: {report:?}");
+    let mut expected: Vec<String> = (1..10).step_by(2).map(|i| format!("old{i}")).collect();
+    expected.push("old0".into());
+    expected.extend((1..8).map(|i| format!("new{i}")));
+    expected.sort();
+    assert_eq!(ok(lib.list_symbols().await), expected);
+    // A second compaction after everything settled collects the deleted symbols entirely.
+    tokio::time::sleep(std::time::Duration::from_millis(2_100)).await;
+    ok(lib.gc_with_grace(2_000_000_000).await);
+    assert_eq!(ok(lib.list_symbols().await), expected);
+    for i in [2, 4, 6, 8] {
+        assert_eq!(ok(lib.stored_bytes(&format!("old{i}")).await), 0, "old{i}");
+    }
+    assert_eq!(all(&lib, "old0", &ReadOptions::new()).await, q);
+}

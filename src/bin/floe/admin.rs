@@ -206,3 +206,24 @@ pub async fn gc(lib: &Library, grace_seconds: u64) -> anyhow::Result<()> {
 fn format_ns(ns: i64) -> String {
     chrono::DateTime::from_timestamp_nanos(ns).to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
 }
+
+/// `floe finalize SYMBOL [--append] [--merge]`: commit every staged part as one version.
+pub async fn finalize(
+    lib: &Library,
+    symbol: &str,
+    append: bool,
+    merge: bool,
+) -> anyhow::Result<()> {
+    let (parts, rows) = lib.staged(symbol).await?;
+    let options = floe::FinalizeOptions {
+        append,
+        merge_overlapping: merge,
+        metadata: None,
+    };
+    let v = lib.finalize(symbol, &options).await?;
+    println!(
+        "{symbol}: {parts} staged parts ({rows} rows) committed as version {} with {} rows",
+        v.version, v.rows
+    );
+    Ok(())
+}

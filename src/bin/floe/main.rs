@@ -142,6 +142,17 @@ enum Command {
         #[arg(long, default_value_t = 600)]
         grace: u64,
     },
+    /// Commit every staged part of a symbol (from `import --stage`) as one version.
+    Finalize {
+        /// The symbol.
+        symbol: String,
+        /// Append after the symbol's tail instead of replacing its data.
+        #[arg(long)]
+        append: bool,
+        /// Merge parts whose time ranges overlap instead of refusing them.
+        #[arg(long)]
+        merge: bool,
+    },
     /// Benchmarks.
     Bench {
         #[command(subcommand)]
@@ -235,6 +246,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Prune { symbol, keep } => {
             admin::prune(&open(location).await?, &symbol, keep).await
         }
+        Command::Finalize {
+            symbol,
+            append,
+            merge,
+        } => admin::finalize(&open(location).await?, &symbol, append, merge).await,
         Command::Gc { grace } => admin::gc(&open(location).await?, grace).await,
         Command::Bench { which } => bench::run(which, cli.store.as_deref()).await,
     }
