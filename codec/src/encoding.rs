@@ -7,6 +7,7 @@
 //! depth, names how it was written. Tags 0, 1 and 2 (plain, lz4, zstd) keep the layout floe
 //! wrote before the cascade existed.
 
+use crate::blocks::{Plain, Source};
 use crate::cascade::{self, Kind, Scheme};
 use crate::word::{Word, get_words, put_words, zeroed};
 use crate::{
@@ -478,6 +479,17 @@ pub(crate) fn decode_words<W: Word>(
     base: usize,
     depth: u8,
 ) -> Result<Vec<W>> {
+    open(chunk, len, base, depth)?.into_vec(len, base)
+}
+
+/// Opens a chunk (or child chunk at `base`) of `len` words as a block source; headers and
+/// auxiliary streams are read and checked here, the bulk of the values as blocks are pulled.
+pub(crate) fn open<W: Word>(
+    chunk: &[u8],
+    len: usize,
+    base: usize,
+    depth: u8,
+) -> Result<Source<'_, W>> {
     let Some((&tag, payload)) = chunk.split_first() else {
         return Err(Error::corrupt(base, "empty chunk"));
     };
@@ -487,40 +499,41 @@ pub(crate) fn decode_words<W: Word>(
         .checked_mul(W::BYTES)
         .filter(|&s| s <= isize::MAX as usize)
         .ok_or_else(|| Error::corrupt(base, format!("{len} values cannot fit a chunk")))?;
-    let out = match tag {
-        TAG_PLAIN | TAG_LZ4 | TAG_ZSTD => {
-            let raw;
-            let bytes = match tag {
-                TAG_PLAIN => payload,
-                TAG_LZ4 => {
-                    raw = general::lz4_decompress(payload, Some(size), size, at)?;
-                    &raw[..]
-                }
-                _ => {
-                    raw = general::zstd_decompress(payload, Some(size), size, at)?;
-                    &raw[..]
-                }
+    let check = |bytes: &[u8]| {
+        if bytes.len() != size {
+            return Err(Error::corrupt(
+                at,
+                format!(
+                    "plain payload of {len} values must be {size} bytes, found {}",
+                    bytes.len()
+                ),
+            ));
+        }
+        Ok(())
+    };
+    let whole = match tag {
+        TAG_PLAIN => {
+            check(payload)?;
+            return Ok(Source::Blocks(Box::new(Plain { bytes: payload, at })));
+        }
+        TAG_LZ4 | TAG_ZSTD => {
+            let raw = if tag == TAG_LZ4 {
+                general::lz4_decompress(payload, Some(size), size, at)?
+            } else {
+                general::zstd_decompress(payload, Some(size), size, at)?
             };
-            if bytes.len() != size {
-                return Err(Error::corrupt(
-                    at,
-                    format!(
-                        "plain payload of {len} values must be {size} bytes, found {}",
-                        bytes.len()
-                    ),
-                ));
-            }
+            check(&raw)?;
             let mut out = zeroed::<W>(len, at)?;
-            get_words(bytes, &mut out);
+            get_words(&raw, &mut out);
             out
         }
-        TAG_CONSTANT => constant::decode(payload, len, at)?,
-        TAG_BITPACKED => frame::decode(payload, len, at, depth)?,
-        TAG_DELTA => delta::decode(payload, len, at, depth)?,
-        TAG_DIVIDE => divide::decode(payload, len, at, depth)?,
+        TAG_CONSTANT => return constant::open(payload, at),
+        TAG_BITPACKED => return frame::open(payload, len, at, depth),
+        TAG_DELTA => return delta::open(payload, len, at, depth),
+        TAG_DIVIDE => return divide::open(payload, len, at, depth),
+        TAG_DICTIONARY => return dict::open(payload, len, at, depth),
+        TAG_ALP => return alp::open(payload, len, at, depth),
         TAG_RUNEND => runend::decode(payload, len, at, depth)?,
-        TAG_DICTIONARY => dict::decode(payload, len, at, depth)?,
-        TAG_ALP => alp::decode(payload, len, at, depth)?,
         TAG_ALPRD => alprd::decode(payload, len, at, depth)?,
         TAG_STRINGS => {
             return Err(Error::corrupt(
@@ -530,13 +543,13 @@ pub(crate) fn decode_words<W: Word>(
         }
         tag => return Err(Error::UnknownEncoding { tag }),
     };
-    if out.len() != len {
+    if whole.len() != len {
         return Err(Error::corrupt(
             base,
-            format!("decoded {} values, expected {len}", out.len()),
+            format!("decoded {} values, expected {len}", whole.len()),
         ));
     }
-    Ok(out)
+    Ok(Source::Whole(whole))
 }
 
 /// Decodes a chunk (or child chunk at `base`) of `len` strings into offsets and data.

@@ -15,7 +15,7 @@
 //! Layout of the crate: `encoding` is the registry (tags and dispatch), `cascade` the chooser,
 //! one folder per encoding (`plain`, `general`, `constant`, `frame` = bit-packing with patches,
 //! `delta`, `divide`, `runend`, `dict`, `alp`, `alprd`, `binary`), `bitpack` the SIMD-friendly
-//! kernels, `word` and `bytes` the shared plumbing.
+//! kernels, `simd` the run-time choice of their instruction set, `word` and `bytes` the shared plumbing.
 //!
 //! ```
 //! use floe_codec::{decode, encode, Decoded, Encoding, PhysicalType, Values};
@@ -27,12 +27,15 @@
 //! # Ok::<(), floe_codec::Error>(())
 //! ```
 
-#![forbid(unsafe_code)]
+// `unsafe` is denied everywhere except the per-architecture leaf module `bitpack::x86`, which
+// calls AVX2 builds of the portable kernels after run-time detection.
+#![deny(unsafe_code)]
 
 mod alp;
 mod alprd;
 mod binary;
 pub mod bitpack;
+mod blocks;
 mod bytes;
 mod cascade;
 mod constant;
@@ -46,6 +49,7 @@ mod frame;
 mod general;
 mod plain;
 mod runend;
+pub mod simd;
 mod values;
 mod word;
 

@@ -42,8 +42,6 @@ pub(crate) trait Word:
     fn or(self, o: Self) -> Self;
     /// Unsigned division; `o` must not be zero.
     fn div(self, o: Self) -> Self;
-    /// Unsigned remainder; `o` must not be zero.
-    fn rem(self, o: Self) -> Self;
     fn to_u64(self) -> u64;
     /// Truncating conversion.
     fn from_u64(v: u64) -> Self;
@@ -115,10 +113,6 @@ macro_rules! word {
             #[inline(always)]
             fn div(self, o: Self) -> Self {
                 self.checked_div(o).unwrap_or(0)
-            }
-            #[inline(always)]
-            fn rem(self, o: Self) -> Self {
-                self.checked_rem(o).unwrap_or(self)
             }
             #[inline(always)]
             fn to_u64(self) -> u64 {

@@ -12,9 +12,10 @@
 //! · if exceptions: child positions (`u32`, increasing) · child raw bits.
 //! This module owns the ALP arithmetic and that layout; `f64` uses `u64` words, `f32` `u32`.
 
+use crate::blocks::{Blocks, Source};
 use crate::bytes::{Reader, put_child, put_count};
 use crate::cascade::{self, Kind};
-use crate::encoding::decode_words;
+use crate::encoding::{decode_words, open as open_child};
 use crate::word::Word;
 use crate::{Error, Result};
 
@@ -161,7 +162,9 @@ alp_float!(
 
 /// Estimated `(e, f)`, exception share and integer stream for a sample of float words.
 pub(crate) fn analyze<W: Word>(sample: &[W]) -> Option<(u8, u8, Vec<W>, usize)> {
-    if let Ok(v) = bytemuck::try_cast_slice::<W, u64>(sample) {
+    if W::BITS == 64
+        && let Ok(v) = bytemuck::try_cast_slice::<W, u64>(sample)
+    {
         let v: &[f64] = bytemuck::cast_slice(v);
         let (e, f, div) = f64s::choose(v);
         let (ints, pos, _) = f64s::split(v, e, f, div);
@@ -221,7 +224,9 @@ pub(crate) fn encode<W: Word>(
         reason: format!("ALP needs f32 or f64, not {}-bit words", W::BITS),
     };
     let cast = |v| bytemuck::allocation::try_cast_vec::<_, W>(v).map_err(|_| unsupported());
-    if let Ok(v) = bytemuck::try_cast_slice::<W, u64>(values) {
+    if W::BITS == 64
+        && let Ok(v) = bytemuck::try_cast_slice::<W, u64>(values)
+    {
         let s: &[f64] = bytemuck::cast_slice(
             bytemuck::try_cast_slice::<W, u64>(sample).map_err(|_| unsupported())?,
         );
@@ -243,13 +248,56 @@ pub(crate) fn encode<W: Word>(
     }
 }
 
-/// Decodes `len` float words.
-pub(crate) fn decode<W: Word>(
+/// Floats from the child's integers, exceptions patched in, one block at a time.
+struct Floats<'a, W> {
+    child: Box<dyn Blocks<W> + 'a>,
+    e: u8,
+    f: u8,
+    div: bool,
+    /// Exception positions (strictly increasing) and raw bits.
+    pos: Vec<u32>,
+    raw: Vec<W>,
+    /// Values emitted so far and the next exception.
+    done: usize,
+    next: usize,
+}
+
+impl<W: Word> Blocks<W> for Floats<'_, W> {
+    fn fill(&mut self, out: &mut [W]) -> Result<()> {
+        self.child.fill(out)?;
+        // By width, not by a cast that may succeed: u32 pairs can also be viewed as u64.
+        if W::BITS == 64
+            && let Ok(w) = bytemuck::try_cast_slice_mut::<W, u64>(out)
+        {
+            f64s::decode_in_place(w, self.e, self.f, self.div);
+        } else if W::BITS == 32
+            && let Ok(w) = bytemuck::try_cast_slice_mut::<W, u32>(out)
+        {
+            f32s::decode_in_place(w, self.e, self.f, self.div);
+        }
+        let end = self.done + out.len();
+        while let Some(&p) = self.pos.get(self.next) {
+            let p = p as usize;
+            if p >= end {
+                break;
+            }
+            if let (Some(slot), Some(&v)) = (out.get_mut(p - self.done), self.raw.get(self.next)) {
+                *slot = v;
+            }
+            self.next += 1;
+        }
+        self.done = end;
+        Ok(())
+    }
+}
+
+/// Opens `len` float words as blocks.
+pub(crate) fn open<W: Word>(
     payload: &[u8],
     len: usize,
     base: usize,
     depth: u8,
-) -> Result<Vec<W>> {
+) -> Result<Source<'_, W>> {
     let mut r = Reader::new(payload, base);
     let at = r.offset();
     let (e, f, mode) = (
@@ -273,27 +321,30 @@ pub(crate) fn decode<W: Word>(
     }
     let nexc = r.count(len, "alp exceptions")?;
     let (chunk, child_at) = r.child("alp integers")?;
-    let mut words = decode_words::<W>(chunk, len, child_at, depth + 1)?;
-    if let Ok(w) = bytemuck::try_cast_slice_mut::<W, u64>(&mut words) {
-        f64s::decode_in_place(w, e, f, mode == 1);
-    } else if let Ok(w) = bytemuck::try_cast_slice_mut::<W, u32>(&mut words) {
-        f32s::decode_in_place(w, e, f, mode == 1);
-    }
+    let child = open_child(chunk, len, child_at, depth + 1)?.into_blocks();
+    let (mut pos, mut raw) = (Vec::new(), Vec::new());
     if nexc > 0 {
         let (chunk, at) = r.child("alp exception positions")?;
-        let pos = decode_words::<u32>(chunk, nexc, at, depth + 1)?;
+        pos = decode_words::<u32>(chunk, nexc, at, depth + 1)?;
         let (chunk, at2) = r.child("alp exception values")?;
-        let raw = decode_words::<W>(chunk, nexc, at2, depth + 1)?;
-        for (&p, &v) in pos.iter().zip(&raw) {
-            let Some(slot) = words.get_mut(p as usize) else {
-                return Err(Error::corrupt(
-                    at,
-                    format!("alp exception at {p} is past {len} values"),
-                ));
-            };
-            *slot = v;
+        raw = decode_words::<W>(chunk, nexc, at2, depth + 1)?;
+        let increasing = pos.windows(2).all(|w| w[0] < w[1]);
+        if !increasing || pos.last().is_some_and(|&p| p as usize >= len) {
+            return Err(Error::corrupt(
+                at,
+                format!("alp exception positions are not increasing below {len}"),
+            ));
         }
     }
     r.finish("alp")?;
-    Ok(words)
+    Ok(Source::Blocks(Box::new(Floats {
+        child,
+        e,
+        f,
+        div: mode == 1,
+        pos,
+        raw,
+        done: 0,
+        next: 0,
+    })))
 }

@@ -10,8 +10,14 @@
 //! This module owns only the kernels: choosing widths, bases and patches belongs to `frame`.
 //! It never panics on any width: widths above `BITS` pack nothing and unpack to `base`.
 //! The kernels are public so benches and other crates can measure or reuse them.
+//!
+//! On x86_64 the same kernels are also compiled with AVX2 in the leaf module `x86`, used when
+//! [`crate::simd::level`] allows; `pack_portable`/`unpack_portable` always run the baseline build.
 
 use crate::word::Word;
+
+#[cfg(target_arch = "x86_64")]
+mod x86;
 
 /// Values per block.
 pub const BLOCK: usize = 1024;
@@ -22,6 +28,10 @@ pub trait Packable: Sized {
     fn pack(width: u32, input: &[Self; BLOCK], out: &mut [Self; BLOCK]);
     /// Unpacks the first `width` rows of `packed` into `out`, adding `base` to every value.
     fn unpack(width: u32, packed: &[Self; BLOCK], out: &mut [Self; BLOCK], base: Self);
+    /// [`Packable::pack`] on the portable path, whatever [`crate::simd::level`] says.
+    fn pack_portable(width: u32, input: &[Self; BLOCK], out: &mut [Self; BLOCK]);
+    /// [`Packable::unpack`] on the portable path, whatever [`crate::simd::level`] says.
+    fn unpack_portable(width: u32, packed: &[Self; BLOCK], out: &mut [Self; BLOCK], base: Self);
 }
 
 #[inline(always)]
@@ -104,35 +114,63 @@ fn unpack_w<T: Word, const L: usize, const R: usize, const W: usize>(
 }
 
 macro_rules! kernels {
-    ($t:ty, $lanes:literal, [$($w:literal)*]) => {
+    ($t:ty, $lanes:literal, $pack:ident, $unpack:ident, [$($w:literal)*]) => {
+        /// The portable packing kernel for this word type (width dispatched once).
+        #[inline(always)]
+        pub(crate) fn $pack(width: u32, input: &[$t; BLOCK], out: &mut [$t; BLOCK]) {
+            const R: usize = <$t>::BITS as usize;
+            let input: &[[$t; $lanes]; R] = bytemuck::cast_ref(input);
+            let out: &mut [[$t; $lanes]; R] = bytemuck::cast_mut(out);
+            match width {
+                $($w => pack_w::<$t, $lanes, R, $w>(input, out),)*
+                _ => {}
+            }
+        }
+
+        /// The portable unpacking kernel for this word type (width dispatched once).
+        #[inline(always)]
+        pub(crate) fn $unpack(width: u32, packed: &[$t; BLOCK], out: &mut [$t; BLOCK], base: $t) {
+            const R: usize = <$t>::BITS as usize;
+            let packed: &[[$t; $lanes]; R] = bytemuck::cast_ref(packed);
+            let out: &mut [[$t; $lanes]; R] = bytemuck::cast_mut(out);
+            match width {
+                $($w => unpack_w::<$t, $lanes, R, $w>(packed, out, base),)*
+                _ => unpack_w::<$t, $lanes, R, 0>(packed, out, base),
+            }
+        }
+
         impl Packable for $t {
             fn pack(width: u32, input: &[$t; BLOCK], out: &mut [$t; BLOCK]) {
-                const R: usize = <$t>::BITS as usize;
-                let input: &[[$t; $lanes]; R] = bytemuck::cast_ref(input);
-                let out: &mut [[$t; $lanes]; R] = bytemuck::cast_mut(out);
-                match width {
-                    $($w => pack_w::<$t, $lanes, R, $w>(input, out),)*
-                    _ => {}
+                #[cfg(target_arch = "x86_64")]
+                if x86::$pack(width, input, out) {
+                    return;
                 }
+                $pack(width, input, out)
             }
 
             fn unpack(width: u32, packed: &[$t; BLOCK], out: &mut [$t; BLOCK], base: $t) {
-                const R: usize = <$t>::BITS as usize;
-                let packed: &[[$t; $lanes]; R] = bytemuck::cast_ref(packed);
-                let out: &mut [[$t; $lanes]; R] = bytemuck::cast_mut(out);
-                match width {
-                    $($w => unpack_w::<$t, $lanes, R, $w>(packed, out, base),)*
-                    _ => unpack_w::<$t, $lanes, R, 0>(packed, out, base),
+                #[cfg(target_arch = "x86_64")]
+                if x86::$unpack(width, packed, out, base) {
+                    return;
                 }
+                $unpack(width, packed, out, base)
+            }
+
+            fn pack_portable(width: u32, input: &[$t; BLOCK], out: &mut [$t; BLOCK]) {
+                $pack(width, input, out)
+            }
+
+            fn unpack_portable(width: u32, packed: &[$t; BLOCK], out: &mut [$t; BLOCK], base: $t) {
+                $unpack(width, packed, out, base)
             }
         }
     };
 }
 
-kernels!(u8, 128, [0 1 2 3 4 5 6 7 8]);
-kernels!(u16, 64, [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16]);
-kernels!(u32, 32, [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32]);
-kernels!(u64, 16, [
+kernels!(u8, 128, pack_u8, unpack_u8, [0 1 2 3 4 5 6 7 8]);
+kernels!(u16, 64, pack_u16, unpack_u16, [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16]);
+kernels!(u32, 32, pack_u32, unpack_u32, [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32]);
+kernels!(u64, 16, pack_u64, unpack_u64, [
     0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32
     33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63 64
 ]);

@@ -107,40 +107,55 @@ pub(crate) fn choose<W: Word>(values: &[W], kind: Kind, depth: u8) -> Scheme {
         *scheme != Scheme::Divide
             || divide::common_divisor(&s, kind).is_some_and(|(b, g)| divide::divides(values, b, g))
     });
-    correct_with_full_data(values, kind, &s, run, &mut cands);
+    correct_with_full_data(values, kind, &s, run, &mut cands, budget);
     pick(&cands, budget).map_or(Scheme::Plain, |(scheme, _)| scheme)
 }
 
 /// Samples see too few distinct values and too many runs when values drift slowly: correct the
-/// dictionary and run-length estimates with counts over the whole stream (one cheap pass each).
+/// dictionary and run-length estimates with counts over the whole stream. Runs are one cheap
+/// vectorised pass; the dictionary's exact count (a hash per value) is taken only when the
+/// dictionary would otherwise win, since the correction can only make it larger.
 fn correct_with_full_data<W: Word>(
     values: &[W],
     kind: Kind,
     s: &[W],
     run: usize,
     cands: &mut [(Scheme, Est)],
+    budget: f64,
 ) {
     let n = values.len() as f64;
     for (scheme, est) in cands.iter_mut() {
-        match scheme {
-            Scheme::RunEnd => {
-                let sampled: usize = s.chunks(run).map(runend::count_runs).sum();
-                let full = runend::count_runs(values) as f64 / n;
-                est.bytes *= full / (sampled as f64 / s.len() as f64).max(1e-9);
-            }
-            Scheme::Dictionary => match dict::histogram(values, kind, values.len() / 2) {
-                Some(hist) => {
-                    let mut bits = [0u32; 65];
-                    for (code, &(_, count)) in hist.iter().enumerate() {
-                        bits[(usize::BITS - code.leading_zeros()) as usize] += count;
-                    }
-                    let (_, code_bits) = frame::best_width(&bits, values.len(), true);
-                    let full = code_bits as f64 / 8.0 / n + hist.len() as f64 * W::BYTES as f64 / n;
-                    est.bytes = est.bytes.max(full);
+        if *scheme == Scheme::RunEnd {
+            let sampled: usize = s.chunks(run).map(runend::count_runs).sum();
+            let full = runend::count_runs(values) as f64 / n;
+            est.bytes *= full / (sampled as f64 / s.len() as f64).max(1e-9);
+        }
+    }
+    if pick(cands, budget).is_none_or(|(scheme, _)| scheme != Scheme::Dictionary) {
+        return;
+    }
+    // The dictionary alone must stay below the next best candidate to win.
+    let others = cands
+        .iter()
+        .filter(|(scheme, e)| *scheme != Scheme::Dictionary && e.cost <= budget)
+        .map(|(_, e)| e.bytes)
+        .fold(f64::INFINITY, f64::min);
+    let max_distinct = ((others * n / W::BYTES as f64) as usize).min(values.len() / 2);
+    for (scheme, est) in cands.iter_mut() {
+        if *scheme != Scheme::Dictionary {
+            continue;
+        }
+        match dict::histogram(values, kind, max_distinct) {
+            Some(hist) => {
+                let mut bits = [0u32; 65];
+                for (code, &(_, count)) in hist.iter().enumerate() {
+                    bits[(usize::BITS - code.leading_zeros()) as usize] += count;
                 }
-                None => est.bytes = f64::INFINITY,
-            },
-            _ => {}
+                let (_, code_bits) = frame::best_width(&bits, values.len(), true);
+                let full = code_bits as f64 / 8.0 / n + hist.len() as f64 * W::BYTES as f64 / n;
+                est.bytes = est.bytes.max(full);
+            }
+            None => est.bytes = f64::INFINITY,
         }
     }
 }
@@ -346,24 +361,31 @@ fn candidates<W: Word>(
             ));
         }
     }
-    if depth == 0 && s.len() >= 256 {
+    // The general-purpose stages' decode costs do not depend on their output: compress the
+    // sample only when that cost fits the budget at all.
+    let lz4_cost = copy + 0.25 * W::BYTES as f64;
+    let zstd_cost = copy + 1.0 * W::BYTES as f64;
+    if depth == 0 && s.len() >= 256 && lz4_cost.min(zstd_cost) <= budget {
         let mut raw = Vec::with_capacity(s.len() * W::BYTES);
         put_words(s, &mut raw);
-        let raw_bytes = raw.len() as f64;
-        let lz4 = lz4_flex::block::compress(&raw).len() as f64;
-        out.push((
-            Scheme::Lz4,
-            Est {
-                bytes: (lz4 + 4.0) / n,
-                cost: copy + 0.25 * raw_bytes / n,
-            },
-        ));
-        if let Ok(z) = zstd::bulk::compress(&raw, ZSTD_LEVEL) {
+        if lz4_cost <= budget {
+            let lz4 = lz4_flex::block::compress(&raw).len() as f64;
+            out.push((
+                Scheme::Lz4,
+                Est {
+                    bytes: (lz4 + 4.0) / n,
+                    cost: lz4_cost,
+                },
+            ));
+        }
+        if zstd_cost <= budget
+            && let Ok(z) = crate::general::zstd_frame(&raw, ZSTD_LEVEL)
+        {
             out.push((
                 Scheme::Zstd(ZSTD_LEVEL),
                 Est {
                     bytes: (z.len() as f64 + 4.0) / n,
-                    cost: copy + 1.0 * raw_bytes / n,
+                    cost: zstd_cost,
                 },
             ));
         }
@@ -443,26 +465,30 @@ pub(crate) fn encode_binary(offsets: &[i32], data: &[u8], depth: u8) -> Result<V
             ));
         }
     }
-    if depth == 0 {
+    let (lz4_cost, zstd_cost) = (0.25 * (4.0 + avg), 1.0 * (4.0 + avg));
+    if depth == 0 && lz4_cost.min(zstd_cost) <= budget {
         let mut raw = Vec::with_capacity(s_data.len() + 4 * idx.len());
         s_offsets
             .iter()
             .for_each(|o| raw.extend_from_slice(&o.to_le_bytes()));
         raw.extend_from_slice(&s_data);
-        let raw_bytes = raw.len() as f64;
-        cands.push((
-            Scheme::Lz4,
-            Est {
-                bytes: (lz4_flex::block::compress(&raw).len() as f64 + 4.0) / sn,
-                cost: 0.25 * raw_bytes / sn,
-            },
-        ));
-        if let Ok(z) = zstd::bulk::compress(&raw, ZSTD_LEVEL) {
+        if lz4_cost <= budget {
+            cands.push((
+                Scheme::Lz4,
+                Est {
+                    bytes: (lz4_flex::block::compress(&raw).len() as f64 + 4.0) / sn,
+                    cost: lz4_cost,
+                },
+            ));
+        }
+        if zstd_cost <= budget
+            && let Ok(z) = crate::general::zstd_frame(&raw, ZSTD_LEVEL)
+        {
             cands.push((
                 Scheme::Zstd(ZSTD_LEVEL),
                 Est {
                     bytes: (z.len() as f64 + 4.0) / sn,
-                    cost: 1.0 * raw_bytes / sn,
+                    cost: zstd_cost,
                 },
             ));
         }

@@ -1,8 +1,9 @@
 //! Constant: every value is the same word, stored once. Layout after the tag: one word.
 //! Owns only that layout; the cascade decides when a stream is constant.
 
+use crate::blocks::{Repeat, Source};
 use crate::bytes::Reader;
-use crate::word::{Word, zeroed};
+use crate::word::Word;
 use crate::{Error, Result};
 
 /// Appends the payload; fails unless every value equals the first.
@@ -17,16 +18,12 @@ pub(crate) fn encode<W: Word>(values: &[W], out: &mut Vec<u8>) -> Result<()> {
     Ok(())
 }
 
-/// Decodes `len` copies of the stored word.
-pub(crate) fn decode<W: Word>(payload: &[u8], len: usize, base: usize) -> Result<Vec<W>> {
+/// Opens the stored word as a source of copies.
+pub(crate) fn open<'a, W: Word>(payload: &[u8], base: usize) -> Result<Source<'a, W>> {
     let mut r = Reader::new(payload, base);
     let v = r.word::<W>("constant value")?;
     r.finish("constant")?;
-    let mut out = zeroed::<W>(len, base)?;
-    if v != W::ZERO {
-        out.fill(v);
-    }
-    Ok(out)
+    Ok(Source::Blocks(Box::new(Repeat(v))))
 }
 
 /// True when all values are equal (and there is at least one).

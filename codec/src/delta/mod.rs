@@ -7,9 +7,10 @@
 //! deltas (`len` words, the first one zero). Decoding is one in-place prefix sum over the child.
 //! This module owns that layout only.
 
+use crate::blocks::{Blocks, Source};
 use crate::bytes::{Reader, put_child};
 use crate::cascade::{self, Kind};
-use crate::encoding::decode_words;
+use crate::encoding::open as open_child;
 use crate::word::Word;
 use crate::{Error, Result};
 
@@ -46,31 +47,55 @@ pub(crate) fn encode<W: Word>(
     put_child(&cascade::encode_words(&d, Kind::Unsigned, depth + 1)?, out)
 }
 
-/// Decodes `len` values.
-pub(crate) fn decode<W: Word>(
+/// Running sums over the child's deltas, one block at a time.
+struct Sums<'a, W> {
+    child: Box<dyn Blocks<W> + 'a>,
+    acc: W,
+    zigzag: bool,
+}
+
+impl<W: Word> Blocks<W> for Sums<'_, W> {
+    fn fill(&mut self, out: &mut [W]) -> Result<()> {
+        self.child.fill(out)?;
+        let mut acc = self.acc;
+        if self.zigzag {
+            out.iter_mut().for_each(|x| {
+                acc = acc.wadd(x.unzigzag());
+                *x = acc;
+            });
+        } else {
+            out.iter_mut().for_each(|x| {
+                acc = acc.wadd(*x);
+                *x = acc;
+            });
+        }
+        self.acc = acc;
+        Ok(())
+    }
+}
+
+/// Opens `len` values as blocks.
+pub(crate) fn open<W: Word>(
     payload: &[u8],
     len: usize,
     base: usize,
     depth: u8,
-) -> Result<Vec<W>> {
+) -> Result<Source<'_, W>> {
     let mut r = Reader::new(payload, base);
     let at = r.offset();
     let mode = r.u8("delta mode")?;
     let first = r.word::<W>("delta first value")?;
     let (chunk, child_at) = r.child("deltas")?;
     r.finish("delta")?;
-    let mut v = decode_words::<W>(chunk, len, child_at, depth + 1)?;
-    let mut acc = first;
-    match mode {
-        UNSIGNED => v.iter_mut().for_each(|x| {
-            acc = acc.wadd(*x);
-            *x = acc;
-        }),
-        ZIGZAG => v.iter_mut().for_each(|x| {
-            acc = acc.wadd(x.unzigzag());
-            *x = acc;
-        }),
+    let zigzag = match mode {
+        UNSIGNED => false,
+        ZIGZAG => true,
         m => return Err(Error::corrupt(at, format!("unknown delta mode {m}"))),
-    }
-    Ok(v)
+    };
+    let child = open_child(chunk, len, child_at, depth + 1)?.into_blocks();
+    Ok(Source::Blocks(Box::new(Sums {
+        child,
+        acc: first,
+        zigzag,
+    })))
 }

@@ -6,10 +6,12 @@
 //! Layout after the tag: `u32 k` · child dictionary (`k` words or strings) · child codes.
 //! This module owns that layout and the frequency ordering.
 
+use crate::bitpack::BLOCK;
+use crate::blocks::{Blocks, Source};
 use crate::bytes::{Reader, put_child, put_count};
 use crate::cascade::{self, Kind};
-use crate::encoding::{decode_binary, decode_words};
-use crate::word::{Word, zeroed};
+use crate::encoding::{decode_binary, decode_words, open as open_child};
+use crate::word::Word;
 use crate::{Error, Result};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -197,43 +199,76 @@ fn decode_codes(r: &mut Reader<'_>, k: usize, len: usize, depth: u8) -> Result<V
     Ok(codes)
 }
 
-/// Decodes `len` words.
-pub(crate) fn decode<W: Word>(
+/// Dictionary values gathered by the child's codes, one block at a time.
+struct Gather<'a, W, C> {
+    codes: Box<dyn Blocks<C> + 'a>,
+    dict: Vec<W>,
+    buf: Box<[C; BLOCK]>,
+    at: usize,
+}
+
+impl<W: Word, C: Word> Blocks<W> for Gather<'_, W, C> {
+    fn fill(&mut self, out: &mut [W]) -> Result<()> {
+        let codes = &mut self.buf[..out.len()];
+        self.codes.fill(codes)?;
+        let k = self.dict.len();
+        if let Some(c) = codes
+            .iter()
+            .copied()
+            .max()
+            .filter(|c| c.to_u64() as usize >= k)
+        {
+            return Err(Error::corrupt(
+                self.at,
+                format!("code {c:?} is outside a dictionary of {k}"),
+            ));
+        }
+        for (o, c) in out.iter_mut().zip(codes.iter()) {
+            *o = self
+                .dict
+                .get(c.to_u64() as usize)
+                .copied()
+                .unwrap_or(W::ZERO);
+        }
+        Ok(())
+    }
+}
+
+/// Opens `len` words as blocks.
+pub(crate) fn open<W: Word>(
     payload: &[u8],
     len: usize,
     base: usize,
     depth: u8,
-) -> Result<Vec<W>> {
+) -> Result<Source<'_, W>> {
     let mut r = Reader::new(payload, base);
     let k = r.count(len, "dictionary size")?;
     let (chunk, at) = r.child("dictionary")?;
     let dict = decode_words::<W>(chunk, k, at, depth + 1)?;
     let (chunk, at) = r.child("dictionary codes")?;
-    let mut out = zeroed::<W>(len, base)?;
-    // Gather straight from the narrowest code type: no intermediate u32 buffer.
-    macro_rules! gather {
-        ($c:ty) => {{
-            let codes = decode_words::<$c>(chunk, len, at, depth + 1)?;
-            if let Some(c) = codes.iter().copied().max().filter(|&c| c as usize >= k) {
-                return Err(Error::corrupt(
-                    at,
-                    format!("code {c} is outside a dictionary of {k}"),
-                ));
-            }
-            for (o, &c) in out.iter_mut().zip(&codes) {
-                *o = dict.get(c as usize).copied().unwrap_or(W::ZERO);
-            }
-        }};
+    r.finish("dictionary")?;
+    fn gather<'a, W: Word, C: Word>(
+        chunk: &'a [u8],
+        dict: Vec<W>,
+        len: usize,
+        at: usize,
+        depth: u8,
+    ) -> Result<Source<'a, W>> {
+        let codes = open_child::<C>(chunk, len, at, depth + 1)?.into_blocks();
+        Ok(Source::Blocks(Box::new(Gather {
+            codes,
+            dict,
+            buf: Box::new([C::ZERO; BLOCK]),
+            at,
+        })))
     }
     if k <= 1 << 8 {
-        gather!(u8)
+        gather::<W, u8>(chunk, dict, len, at, depth)
     } else if k <= 1 << 16 {
-        gather!(u16)
+        gather::<W, u16>(chunk, dict, len, at, depth)
     } else {
-        gather!(u32)
+        gather::<W, u32>(chunk, dict, len, at, depth)
     }
-    r.finish("dictionary")?;
-    Ok(out)
 }
 
 /// Distinct strings, most frequent first (ties by first appearance), and each value's code.

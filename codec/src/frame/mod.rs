@@ -15,10 +15,11 @@
 //! cascade's leaf chooser (no patches, no recursion).
 
 use crate::bitpack::{BLOCK, lanes, packed_rows};
+use crate::blocks::{Blocks, Source};
 use crate::bytes::{Reader, put_child, put_count};
 use crate::cascade::{self, Kind};
 use crate::encoding::decode_words;
-use crate::word::{Word, get_words, put_words, zeroed};
+use crate::word::{Word, get_words, put_words};
 use crate::{Error, Result};
 
 /// Estimated bits one patch costs beyond its high bits: its position and its share of counts.
@@ -32,12 +33,24 @@ fn block_min<W: Word>(block: &[W], kind: Kind) -> W {
     key.order_key(signed)
 }
 
-/// Histogram of bit lengths of `u` values, index = bits needed.
+/// Histogram of bit lengths of `u` values, index = bits needed. Four interleaved tables, so
+/// neighbouring values of equal length (the common case) do not wait on one counter.
 #[inline]
 fn bit_histogram<W: Word>(u: &[W]) -> [u32; 65] {
+    let mut h = [[0u32; 65]; 4];
+    let mut quads = u.chunks_exact(4);
+    for q in &mut quads {
+        h[0][q[0].bits() as usize] += 1;
+        h[1][q[1].bits() as usize] += 1;
+        h[2][q[2].bits() as usize] += 1;
+        h[3][q[3].bits() as usize] += 1;
+    }
+    for v in quads.remainder() {
+        h[0][v.bits() as usize] += 1;
+    }
     let mut hist = [0u32; 65];
-    for v in u {
-        hist[v.bits() as usize] += 1;
+    for (i, c) in hist.iter_mut().enumerate() {
+        *c = h[0][i] + h[1][i] + h[2][i] + h[3][i];
     }
     hist
 }
@@ -103,7 +116,8 @@ pub(crate) fn encode<W: Word>(
         let hist = bit_histogram(&u[..block.len()]);
         let (width, _) = best_width(&hist, block.len(), patches);
         let before = positions.len();
-        if width < W::BITS {
+        let max = hist.iter().rposition(|&c| c > 0).unwrap_or(0) as u32;
+        if width < max {
             for (i, &v) in u[..block.len()].iter().enumerate() {
                 if v.bits() > width {
                     positions.push(i as u16);
@@ -136,13 +150,103 @@ pub(crate) fn encode<W: Word>(
     Ok(())
 }
 
-/// Decodes a payload of `len` values starting at `base` within the top-level chunk.
-pub(crate) fn decode<W: Word>(
+/// The packed blocks with their widths, bases and patches, unpacked one block per call.
+struct Unpack<'a, W> {
+    widths: &'a [u8],
+    bases: Vec<W>,
+    counts: Vec<usize>,
+    positions: Vec<u16>,
+    highs: Vec<W>,
+    packed: &'a [u8],
+    len: usize,
+    /// Chunk offset of the payload, for errors.
+    base: usize,
+    block: usize,
+    at: usize,
+    patch: usize,
+    rows: Box<[W; BLOCK]>,
+}
+
+impl<W: Word> Unpack<'_, W> {
+    fn next(&mut self, dst: &mut [W; BLOCK], n: usize) -> Result<()> {
+        let b = self.block;
+        let (Some(&width), Some(&block_base)) = (self.widths.get(b), self.bases.get(b)) else {
+            return Err(Error::corrupt(
+                self.base,
+                "more blocks asked for than stored",
+            ));
+        };
+        let width = width as u32;
+        let nbytes = packed_rows::<W>(n, width) * lanes::<W>() * W::BYTES;
+        let nwords = nbytes / W::BYTES;
+        let Some(src) = self.packed.get(self.at..self.at + nbytes) else {
+            return Err(Error::corrupt(
+                self.base,
+                "packed data shorter than its widths",
+            ));
+        };
+        get_words(src, &mut self.rows[..nwords]);
+        if n < BLOCK {
+            // A short last block stores fewer rows; clear the rest so no stale bits are read.
+            self.rows[nwords..].fill(W::ZERO);
+        }
+        self.at += nbytes;
+        W::unpack(width, &self.rows, dst, block_base);
+        if let Some(&count) = self.counts.get(b) {
+            let (Some(pos), Some(highs)) = (
+                self.positions.get(self.patch..self.patch + count),
+                self.highs.get(self.patch..self.patch + count),
+            ) else {
+                return Err(Error::corrupt(self.base, "patch counts exceed the patches"));
+            };
+            for (&p, &h) in pos.iter().zip(highs) {
+                let p = p as usize;
+                let Some(v) = dst[..n].get_mut(p) else {
+                    return Err(Error::corrupt(
+                        self.base,
+                        format!("patch position {p} is outside block {b}"),
+                    ));
+                };
+                *v = v.wadd(h.shl(width));
+            }
+            self.patch += count;
+        }
+        self.block += 1;
+        Ok(())
+    }
+}
+
+impl<W: Word> Blocks<W> for Unpack<'_, W> {
+    fn fill(&mut self, out: &mut [W]) -> Result<()> {
+        let n = (self.len - (self.block * BLOCK).min(self.len)).min(BLOCK);
+        if out.len() != n {
+            return Err(Error::corrupt(
+                self.base,
+                format!(
+                    "asked for {} values where block {} has {n}",
+                    out.len(),
+                    self.block
+                ),
+            ));
+        }
+        if let Ok(full) = <&mut [W; BLOCK]>::try_from(&mut *out) {
+            return self.next(full, n);
+        }
+        let mut tmp = [W::ZERO; BLOCK];
+        self.next(&mut tmp, n)?;
+        out.copy_from_slice(&tmp[..n]);
+        Ok(())
+    }
+}
+
+/// Opens a payload of `len` values starting at `base` within the top-level chunk as blocks.
+pub(crate) fn open<W: Word>(
     payload: &[u8],
     len: usize,
     base: usize,
     depth: u8,
-) -> Result<Vec<W>> {
+) -> Result<Source<'_, W>> {
+    let payload_at = base;
     let mut r = Reader::new(payload, base);
     let nblocks = len.div_ceil(BLOCK);
     let npatches = r.count(len, "patch count")?;
@@ -210,40 +314,20 @@ pub(crate) fn decode<W: Word>(
             ),
         ));
     }
-    let mut out = zeroed::<W>(len, base)?;
-    let mut rows = [W::ZERO; BLOCK];
-    let mut tmp = [W::ZERO; BLOCK];
-    let mut at = 0usize;
-    let mut patch = 0usize;
-    for (b, (&width, dst)) in widths.iter().zip(out.chunks_mut(BLOCK)).enumerate() {
-        let width = width as u32;
-        let nbytes = packed_rows::<W>(dst.len(), width) * row_bytes;
-        let nwords = nbytes / W::BYTES;
-        get_words(&packed[at..at + nbytes], &mut rows[..nwords]);
-        at += nbytes;
-        let block_base = bases[b];
-        if let Ok(full) = <&mut [W; BLOCK]>::try_from(&mut *dst) {
-            W::unpack(width, &rows, full, block_base);
-        } else {
-            rows[nwords..].fill(W::ZERO);
-            W::unpack(width, &rows, &mut tmp, block_base);
-            dst.copy_from_slice(&tmp[..dst.len()]);
-        }
-        if let Some(&count) = counts.get(b) {
-            for j in patch..patch + count {
-                let p = positions[j] as usize;
-                let Some(v) = dst.get_mut(p) else {
-                    return Err(Error::corrupt(
-                        base,
-                        format!("patch position {p} is outside block {b}"),
-                    ));
-                };
-                *v = v.wadd(highs[j].shl(width));
-            }
-            patch += count;
-        }
-    }
-    Ok(out)
+    Ok(Source::Blocks(Box::new(Unpack {
+        widths,
+        bases,
+        counts,
+        positions,
+        highs,
+        packed,
+        len,
+        base: payload_at,
+        block: 0,
+        at: 0,
+        patch: 0,
+        rows: Box::new([W::ZERO; BLOCK]),
+    })))
 }
 
 /// `width`/patch summary for `describe_tree`.

@@ -48,11 +48,32 @@ pub(crate) fn lz4_decompress(
 /// Compresses `plain` as one zstd frame at `level`, framed as `u32` plain length + frame.
 pub(crate) fn zstd_compress(plain: &[u8], level: i32, out: &mut Vec<u8>) -> Result<()> {
     put_len(plain.len(), out)?;
-    let frame = zstd::bulk::compress(plain, level).map_err(|e| Error::InvalidInput {
+    let frame = zstd_frame(plain, level).map_err(|e| Error::InvalidInput {
         reason: format!("zstd: {e}"),
     })?;
     out.extend_from_slice(&frame);
     Ok(())
+}
+
+thread_local! {
+    /// One zstd context per thread, kept between calls: creating a context costs more than
+    /// compressing a cascade sample.
+    static ZSTD: std::cell::RefCell<Option<(i32, zstd::bulk::Compressor<'static>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// One zstd frame of `plain` at `level` (the same bytes `zstd::bulk::compress` writes).
+pub(crate) fn zstd_frame(plain: &[u8], level: i32) -> std::io::Result<Vec<u8>> {
+    ZSTD.with(|cell| {
+        let mut slot = cell.try_borrow_mut().map_err(std::io::Error::other)?;
+        if slot.as_ref().is_none_or(|(l, _)| *l != level) {
+            *slot = Some((level, zstd::bulk::Compressor::new(level)?));
+        }
+        match slot.as_mut() {
+            Some((_, c)) => c.compress(plain),
+            None => zstd::bulk::compress(plain, level),
+        }
+    })
 }
 
 /// Decompresses a framed zstd payload. The output grows only as real data is decoded, so a lying
