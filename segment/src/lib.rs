@@ -50,6 +50,7 @@
 mod arrow_conv;
 mod directory;
 mod error;
+mod many;
 mod read;
 mod schema;
 mod wire;
@@ -59,6 +60,7 @@ pub use directory::{
     ByteRange, ColumnChunk, Directory, FOOTER_LEN, FORMAT_VERSION, HEADER_LEN, MAGIC,
 };
 pub use error::{Error, Result};
-pub use read::{decode, decode_columns, read_directory};
+pub use many::{DecodeStream, SegmentRead, decode_many, encode_many};
+pub use read::{decode, decode_columns, decode_window, read_directory};
 pub use schema::{decode_schema, encode_schema};
 pub use write::{EncodeOptions, Encoded, encode};

@@ -3,5 +3,6 @@
 //! the byte layout written in docs/format.md), never the crate's internals.
 
 mod hostile;
+mod many;
 mod round_trip;
 mod support;
