@@ -16,6 +16,8 @@ use url::Url;
 
 use crate::error::{Error, Result};
 use crate::key::Root;
+use crate::local::LocalRead;
+use crate::planner::ReadPlanner;
 
 /// The kind of backend behind a store, which decides its defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +48,16 @@ impl Backend {
         }
     }
 
+    /// Default planner of `get_ranges`: a remote store bridges gaps up to 1 MiB and splits huge
+    /// ranges; memory and a local disk only merge touching ranges (a bridged gap is bytes copied
+    /// for nothing when a request costs microseconds).
+    pub(crate) fn default_planner(self) -> ReadPlanner {
+        match self {
+            Self::Cloud | Self::Custom => ReadPlanner::new(),
+            Self::Memory | Self::Local => ReadPlanner::new().with_max_gap(0),
+        }
+    }
+
     /// Whether a directory in a delimited listing may hold no object at all. Object stores only
     /// report prefixes of existing objects, but a local directory outlives its files and holds
     /// staged uploads; an unknown backend might be either.
@@ -62,6 +74,79 @@ pub(crate) struct Opened {
     /// What `Store::location` returns: the location as given, or the canonical directory.
     pub(crate) location: String,
     pub(crate) backend: Backend,
+    /// The directory of a local store.
+    pub(crate) local_dir: Option<std::path::PathBuf>,
+    pub(crate) settings: Settings,
+}
+
+/// Store settings any location takes as options, besides its backend's own.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Settings {
+    /// `max_in_flight`: cap on requests in flight.
+    pub(crate) max_in_flight: Option<usize>,
+    /// `read_concurrency`: fetches one `get_ranges` issues at once.
+    pub(crate) read_concurrency: Option<usize>,
+    /// `max_gap`: bytes of gap `get_ranges` bridges.
+    pub(crate) max_gap: Option<u64>,
+    /// `multipart_threshold`: bytes above which `put` uploads in parts.
+    pub(crate) multipart_threshold: Option<u64>,
+    /// `local_read`: `pread`, `io_uring`, `mmap` or `object_store` (local directories only).
+    pub(crate) local_read: Option<LocalRead>,
+    /// `max_retries` (cloud stores only): retries of a failed request; 0 disables them.
+    pub(crate) max_retries: Option<usize>,
+    /// `retry_timeout_secs` (cloud stores only): no retry starts this long after the first try.
+    pub(crate) retry_timeout_secs: Option<u64>,
+}
+
+/// Names of the options every store takes (case-insensitive).
+const SETTINGS: [&str; 7] = [
+    "max_in_flight",
+    "read_concurrency",
+    "max_gap",
+    "multipart_threshold",
+    "local_read",
+    "max_retries",
+    "retry_timeout_secs",
+];
+
+/// Takes the store settings out of `options`, leaving the backend's own.
+fn settings(location: &str, options: &mut Vec<(String, String)>) -> Result<Settings> {
+    let mut out = Settings::default();
+    let mut rest = Vec::with_capacity(options.len());
+    for (key, value) in options.drain(..) {
+        let lower = key.to_ascii_lowercase();
+        if !SETTINGS.contains(&lower.as_str()) {
+            rest.push((key, value));
+            continue;
+        }
+        let bad = |what: &str| {
+            Error::invalid_location(
+                location,
+                format!("option {key:?} must be {what}, not {value:?}"),
+            )
+        };
+        let number = || {
+            value
+                .trim()
+                .parse::<u64>()
+                .map_err(|_| bad("a whole number"))
+        };
+        let count =
+            || number().and_then(|n| usize::try_from(n).map_err(|_| bad("a smaller number")));
+        match lower.as_str() {
+            "max_in_flight" => out.max_in_flight = Some(count()?.max(1)),
+            "read_concurrency" => out.read_concurrency = Some(count()?.max(1)),
+            "max_gap" => out.max_gap = Some(number()?),
+            "multipart_threshold" => out.multipart_threshold = Some(number()?),
+            "local_read" => {
+                out.local_read = Some(value.parse().map_err(|e: String| bad(&e))?);
+            }
+            "max_retries" => out.max_retries = Some(count()?),
+            _ => out.retry_timeout_secs = Some(number()?),
+        }
+    }
+    *options = rest;
+    Ok(out)
 }
 
 /// Option accepted by local directories: `"fsync"` = `"true"` (default) or `"false"`.
@@ -69,19 +154,36 @@ const LOCAL_FSYNC_OPTION: &str = "fsync";
 
 /// Opens `location`; `options` go to the cloud builder (overriding the environment) or, for a
 /// local directory, may set `fsync`.
-pub(crate) fn open(location: &str, options: Vec<(String, String)>) -> Result<Opened> {
+pub(crate) fn open(location: &str, mut options: Vec<(String, String)>) -> Result<Opened> {
     if location.is_empty() {
         return Err(Error::invalid_location(location, "empty location"));
     }
-    match scheme(location) {
+    let settings = settings(location, &mut options)?;
+    let mut opened = match scheme(location) {
         None => local(location, std::path::Path::new(location), options),
         Some(s) if s.eq_ignore_ascii_case("memory") => memory(location, options),
         Some(s) if s.eq_ignore_ascii_case("file") => {
             let dir = file_url_dir(location)?;
             local(location, &dir, options)
         }
-        Some(_) => cloud(location, options),
+        Some(_) => cloud(location, options, &settings),
+    }?;
+    if opened.backend != Backend::Cloud
+        && (settings.max_retries.is_some() || settings.retry_timeout_secs.is_some())
+    {
+        return Err(Error::invalid_location(
+            location,
+            "max_retries and retry_timeout_secs apply to cloud stores only",
+        ));
     }
+    if opened.backend != Backend::Local && settings.local_read.is_some() {
+        return Err(Error::invalid_location(
+            location,
+            "local_read applies to local directories only",
+        ));
+    }
+    opened.settings = settings;
+    Ok(opened)
 }
 
 /// The URL scheme of `location`, if it is written as `scheme://...`.
@@ -122,6 +224,8 @@ fn memory(location: &str, options: Vec<(String, String)>) -> Result<Opened> {
         root: root(location, prefix)?,
         location: location.to_owned(),
         backend: Backend::Memory,
+        local_dir: None,
+        settings: Settings::default(),
     })
 }
 
@@ -177,10 +281,12 @@ fn local(location: &str, dir: &std::path::Path, options: Vec<(String, String)>) 
         root: Root::default(),
         location: canonical.display().to_string(),
         backend: Backend::Local,
+        local_dir: Some(canonical),
+        settings: Settings::default(),
     })
 }
 
-fn cloud(location: &str, options: Vec<(String, String)>) -> Result<Opened> {
+fn cloud(location: &str, options: Vec<(String, String)>, settings: &Settings) -> Result<Opened> {
     let url = Url::parse(location).map_err(|e| Error::invalid_location(location, e.to_string()))?;
     let (kind, prefix) = ObjectStoreScheme::parse(&url).map_err(|_| {
         Error::invalid_location(
@@ -193,9 +299,9 @@ fn cloud(location: &str, options: Vec<(String, String)>) -> Result<Opened> {
         )
     })?;
     let store = match kind {
-        ObjectStoreScheme::AmazonS3 => aws(location, options)?,
-        ObjectStoreScheme::GoogleCloudStorage => gcp(location, options)?,
-        ObjectStoreScheme::MicrosoftAzure => azure(location, options)?,
+        ObjectStoreScheme::AmazonS3 => aws(location, options, settings)?,
+        ObjectStoreScheme::GoogleCloudStorage => gcp(location, options, settings)?,
+        ObjectStoreScheme::MicrosoftAzure => azure(location, options, settings)?,
         ObjectStoreScheme::Http => {
             return Err(Error::invalid_location(
                 location,
@@ -214,6 +320,8 @@ fn cloud(location: &str, options: Vec<(String, String)>) -> Result<Opened> {
         root: root(location, prefix.as_ref())?,
         location: location.to_owned(),
         backend: Backend::Cloud,
+        local_dir: None,
+        settings: Settings::default(),
     })
 }
 
@@ -221,9 +329,11 @@ fn cloud(location: &str, options: Vec<(String, String)>) -> Result<Opened> {
 /// Unknown option keys are an error rather than silently ignored.
 #[cfg(any(feature = "aws", feature = "gcp", feature = "azure"))]
 macro_rules! build_cloud {
-    ($builder:ty, $key:ty, $name:literal, $location:expr, $options:expr) => {{
+    ($builder:ty, $key:ty, $name:literal, $location:expr, $options:expr, $settings:expr) => {{
         let location: &str = $location;
-        let mut builder = <$builder>::from_env().with_url(location);
+        let mut builder = <$builder>::from_env()
+            .with_url(location)
+            .with_retry(retry_config($settings));
         for (key, value) in $options {
             let parsed: $key = key.to_ascii_lowercase().parse().map_err(|_| {
                 Error::invalid_location(location, format!("unknown {} option {key:?}", $name))
@@ -237,48 +347,99 @@ macro_rules! build_cloud {
     }};
 }
 
+/// Retries of cloud requests: `object_store`'s exponential backoff with decorrelated jitter
+/// (first wait 100 ms, each next one drawn up to twice the last, at most 15 s), on connection
+/// errors, 5xx answers and throttling (429, S3's SlowDown). A timed-out request is retried only
+/// when it is idempotent (reads, overwrites, deletes): a put-if-absent that timed out may have
+/// landed, and the commit protocol decides what that means. 10 retries within 3 minutes by
+/// default; the `max_retries` and `retry_timeout_secs` options change them.
+#[cfg(any(feature = "aws", feature = "gcp", feature = "azure"))]
+fn retry_config(settings: &Settings) -> object_store::RetryConfig {
+    let mut retry = object_store::RetryConfig::default();
+    if let Some(n) = settings.max_retries {
+        retry.max_retries = n;
+    }
+    if let Some(secs) = settings.retry_timeout_secs {
+        retry.retry_timeout = std::time::Duration::from_secs(secs);
+    }
+    retry
+}
+
 #[cfg(feature = "aws")]
-fn aws(location: &str, options: Vec<(String, String)>) -> Result<Arc<dyn ObjectStore>> {
+fn aws(
+    location: &str,
+    options: Vec<(String, String)>,
+    settings: &Settings,
+) -> Result<Arc<dyn ObjectStore>> {
     use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
-    build_cloud!(AmazonS3Builder, AmazonS3ConfigKey, "S3", location, options)
+    build_cloud!(
+        AmazonS3Builder,
+        AmazonS3ConfigKey,
+        "S3",
+        location,
+        options,
+        settings
+    )
 }
 
 #[cfg(not(feature = "aws"))]
-fn aws(location: &str, _options: Vec<(String, String)>) -> Result<Arc<dyn ObjectStore>> {
+fn aws(
+    location: &str,
+    _options: Vec<(String, String)>,
+    _settings: &Settings,
+) -> Result<Arc<dyn ObjectStore>> {
     Err(feature_off(location, "S3", "aws"))
 }
 
 #[cfg(feature = "gcp")]
-fn gcp(location: &str, options: Vec<(String, String)>) -> Result<Arc<dyn ObjectStore>> {
+fn gcp(
+    location: &str,
+    options: Vec<(String, String)>,
+    settings: &Settings,
+) -> Result<Arc<dyn ObjectStore>> {
     use object_store::gcp::{GoogleCloudStorageBuilder, GoogleConfigKey};
     build_cloud!(
         GoogleCloudStorageBuilder,
         GoogleConfigKey,
         "GCS",
         location,
-        options
+        options,
+        settings
     )
 }
 
 #[cfg(not(feature = "gcp"))]
-fn gcp(location: &str, _options: Vec<(String, String)>) -> Result<Arc<dyn ObjectStore>> {
+fn gcp(
+    location: &str,
+    _options: Vec<(String, String)>,
+    _settings: &Settings,
+) -> Result<Arc<dyn ObjectStore>> {
     Err(feature_off(location, "Google Cloud Storage", "gcp"))
 }
 
 #[cfg(feature = "azure")]
-fn azure(location: &str, options: Vec<(String, String)>) -> Result<Arc<dyn ObjectStore>> {
+fn azure(
+    location: &str,
+    options: Vec<(String, String)>,
+    settings: &Settings,
+) -> Result<Arc<dyn ObjectStore>> {
     use object_store::azure::{AzureConfigKey, MicrosoftAzureBuilder};
     build_cloud!(
         MicrosoftAzureBuilder,
         AzureConfigKey,
         "Azure",
         location,
-        options
+        options,
+        settings
     )
 }
 
 #[cfg(not(feature = "azure"))]
-fn azure(location: &str, _options: Vec<(String, String)>) -> Result<Arc<dyn ObjectStore>> {
+fn azure(
+    location: &str,
+    _options: Vec<(String, String)>,
+    _settings: &Settings,
+) -> Result<Arc<dyn ObjectStore>> {
     Err(feature_off(location, "Azure Blob Storage", "azure"))
 }
 
@@ -297,6 +458,70 @@ fn feature_off(location: &str, service: &str, feature: &str) -> Error {
 #[allow(clippy::expect_used)] // a failed expectation is a failed test
 mod tests {
     use super::*;
+
+    #[test]
+    fn store_settings_are_taken_out_of_the_options() {
+        let options = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect::<Vec<_>>()
+        };
+        let opened = open(
+            "memory://",
+            options(&[
+                ("MAX_IN_FLIGHT", "4"),
+                ("read_concurrency", "3"),
+                ("max_gap", "0"),
+                ("multipart_threshold", "1024"),
+            ]),
+        )
+        .expect("memory with settings");
+        let s = opened.settings;
+        assert_eq!(
+            (
+                s.max_in_flight,
+                s.read_concurrency,
+                s.max_gap,
+                s.multipart_threshold
+            ),
+            (Some(4), Some(3), Some(0), Some(1024))
+        );
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().to_str().expect("utf-8");
+        let opened = open(path, options(&[("local_read", "mmap")])).expect("local");
+        assert_eq!(opened.settings.local_read, Some(LocalRead::Mmap));
+
+        for (location, pairs, needle) in [
+            (
+                "memory://",
+                options(&[("max_retries", "2")]),
+                "cloud stores only",
+            ),
+            (
+                "memory://",
+                options(&[("local_read", "pread")]),
+                "local directories only",
+            ),
+            (
+                "memory://",
+                options(&[("max_in_flight", "many")]),
+                "whole number",
+            ),
+            (
+                path,
+                options(&[("local_read", "aio")]),
+                "unknown local read method",
+            ),
+        ] {
+            match open(location, pairs) {
+                Err(Error::InvalidLocation { reason, .. }) => {
+                    assert!(reason.contains(needle), "{reason}");
+                }
+                other => panic!("expected InvalidLocation, got {other:?}"),
+            }
+        }
+    }
 
     fn open_ok(location: &str) -> Opened {
         match open(location, Vec::new()) {

@@ -14,12 +14,19 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub struct Stats {
     /// Whole-object GETs.
     pub gets: u64,
-    /// Ranged GETs: one per non-empty range asked of `get_range`/`get_ranges`.
+    /// Ranges asked: one per non-empty range given to `get_range`, `get_ranges` or
+    /// `get_planned`, whatever the merging.
     pub range_gets: u64,
+    /// Ranged requests actually issued to the backend for those ranges, after the read planner
+    /// merged nearby ranges and split huge ones (on a local directory: one per positioned read).
+    pub range_fetches: u64,
     /// HEADs.
     pub heads: u64,
-    /// PUTs, plain and put-if-absent.
+    /// PUTs, plain and put-if-absent; a multipart upload counts one here.
     pub puts: u64,
+    /// Parts uploaded by multipart uploads (each one request), besides the upload's own
+    /// create and complete requests.
+    pub multipart_parts: u64,
     /// LIST calls (one per call through `object_store`, which may page internally).
     pub lists: u64,
     /// DELETEs.
@@ -31,9 +38,16 @@ pub struct Stats {
 }
 
 impl Stats {
-    /// All requests of every kind.
+    /// All requests of every kind that reached the backend: ranged reads count the fetches
+    /// issued ([`range_fetches`](Self::range_fetches)), not the ranges asked.
     pub fn requests(&self) -> u64 {
-        self.gets + self.range_gets + self.heads + self.puts + self.lists + self.deletes
+        self.gets
+            + self.range_fetches
+            + self.heads
+            + self.puts
+            + self.multipart_parts
+            + self.lists
+            + self.deletes
     }
 
     /// Requests that touch metadata only: LISTs and HEADs.
@@ -47,8 +61,10 @@ impl Stats {
 pub(crate) enum Request {
     Get,
     RangeGet,
+    RangeFetch,
     Head,
     Put,
+    MultipartPart,
     List,
     Delete,
 }
@@ -59,8 +75,10 @@ pub(crate) enum Request {
 pub struct Counters {
     gets: AtomicU64,
     range_gets: AtomicU64,
+    range_fetches: AtomicU64,
     heads: AtomicU64,
     puts: AtomicU64,
+    multipart_parts: AtomicU64,
     lists: AtomicU64,
     deletes: AtomicU64,
     bytes_read: AtomicU64,
@@ -72,8 +90,10 @@ impl Counters {
         let counter = match request {
             Request::Get => &self.gets,
             Request::RangeGet => &self.range_gets,
+            Request::RangeFetch => &self.range_fetches,
             Request::Head => &self.heads,
             Request::Put => &self.puts,
+            Request::MultipartPart => &self.multipart_parts,
             Request::List => &self.lists,
             Request::Delete => &self.deletes,
         };
@@ -99,8 +119,10 @@ impl Counters {
         Stats {
             gets: load(&self.gets),
             range_gets: load(&self.range_gets),
+            range_fetches: load(&self.range_fetches),
             heads: load(&self.heads),
             puts: load(&self.puts),
+            multipart_parts: load(&self.multipart_parts),
             lists: load(&self.lists),
             deletes: load(&self.deletes),
             bytes_read: load(&self.bytes_read),
@@ -113,8 +135,10 @@ impl Counters {
         for c in [
             &self.gets,
             &self.range_gets,
+            &self.range_fetches,
             &self.heads,
             &self.puts,
+            &self.multipart_parts,
             &self.lists,
             &self.deletes,
             &self.bytes_read,
@@ -139,8 +163,10 @@ mod tests {
         let c = Counters::default();
         c.issued(Request::Get, 1);
         c.issued(Request::RangeGet, 3);
+        c.issued(Request::RangeFetch, 2);
         c.issued(Request::Head, 2);
         c.issued(Request::Put, 4);
+        c.issued(Request::MultipartPart, 8);
         c.issued(Request::List, 5);
         c.issued(Request::Delete, 6);
         c.read(100);
@@ -151,15 +177,17 @@ mod tests {
             Stats {
                 gets: 1,
                 range_gets: 3,
+                range_fetches: 2,
                 heads: 2,
                 puts: 4,
+                multipart_parts: 8,
                 lists: 5,
                 deletes: 6,
                 bytes_read: 100,
                 bytes_written: 7,
             }
         );
-        assert_eq!(s.requests(), 21);
+        assert_eq!(s.requests(), 1 + 2 + 2 + 4 + 8 + 5 + 6);
         assert_eq!(s.metadata_requests(), 7);
 
         c.reset();

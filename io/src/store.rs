@@ -13,12 +13,15 @@ use std::sync::Arc;
 use bytes::Bytes;
 use futures::{StreamExt, TryStreamExt};
 use object_store::path::Path;
-use object_store::{GetOptions, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload};
+use object_store::{
+    GetOptions, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload, WriteMultipart,
+};
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 use crate::error::{Error, Result};
 use crate::key::Root;
-use crate::location::{self, Backend, Opened};
+use crate::local::{LocalFailure, LocalRead, LocalReader};
+use crate::location::{self, Backend, Opened, Settings};
 use crate::planner::{self, ReadPlanner};
 use crate::stats::{Counters, Request, Stats};
 
@@ -28,15 +31,12 @@ const MAX_IN_FLIGHT_CAP: usize = 1 << 20;
 /// A directory listing checks at most this many directories for content at once.
 const DIR_CHECK_PARALLELISM: usize = 16;
 
-/// Ranges of one `get_ranges` call closer than this are fetched by one request. Remote stores
-/// charge per request, so bridging a gap is cheaper than a round trip; local and in-memory reads
-/// only merge ranges that touch.
-fn coalesce_gap(backend: Backend) -> u64 {
-    match backend {
-        Backend::Cloud | Backend::Custom => object_store::OBJECT_STORE_COALESCE_DEFAULT,
-        Backend::Memory | Backend::Local => 0,
-    }
-}
+/// Default [`Store::with_multipart_threshold`]: objects above 16 MiB go up in parts.
+const DEFAULT_MULTIPART_THRESHOLD: u64 = 16 << 20;
+/// Size of each part of a multipart upload: 8 MiB, above S3's 5 MiB minimum.
+const MULTIPART_PART_BYTES: usize = 8 << 20;
+/// Parts of one multipart upload in flight at once (within the store's cap).
+const MULTIPART_IN_FLIGHT: usize = 8;
 
 /// One object found by a listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +66,9 @@ pub struct Store {
     shared: Arc<Shared>,
     limit: Arc<Semaphore>,
     max_in_flight: usize,
+    planner: ReadPlanner,
+    multipart_threshold: u64,
+    local_read: LocalRead,
 }
 
 struct Shared {
@@ -74,6 +77,8 @@ struct Shared {
     location: String,
     kind: Backend,
     counters: Counters,
+    /// The directory of a local store, for the ranged-read fast path.
+    local_dir: Option<std::path::PathBuf>,
 }
 
 /// Why fetching one byte range failed, before it is turned into an [`Error`].
@@ -130,6 +135,8 @@ impl Store {
             root: Root::default(),
             location: "memory://".to_owned(),
             backend: Backend::Memory,
+            local_dir: None,
+            settings: Settings::default(),
         })
     }
 
@@ -150,11 +157,24 @@ impl Store {
             root: location::root(description, prefix)?,
             location: description.to_owned(),
             backend: Backend::Custom,
+            local_dir: None,
+            settings: Settings::default(),
         }))
     }
 
     fn new(opened: Opened) -> Store {
-        let max_in_flight = opened.backend.default_max_in_flight();
+        let settings = opened.settings;
+        let max_in_flight = settings
+            .max_in_flight
+            .unwrap_or_else(|| opened.backend.default_max_in_flight())
+            .clamp(1, MAX_IN_FLIGHT_CAP);
+        let mut planner = opened.backend.default_planner();
+        if let Some(n) = settings.read_concurrency {
+            planner = planner.with_concurrency(n);
+        }
+        if let Some(gap) = settings.max_gap {
+            planner = planner.with_max_gap(gap);
+        }
         Store {
             shared: Arc::new(Shared {
                 backend: opened.store,
@@ -162,9 +182,15 @@ impl Store {
                 location: opened.location,
                 kind: opened.backend,
                 counters: Counters::default(),
+                local_dir: opened.local_dir,
             }),
             limit: Arc::new(Semaphore::new(max_in_flight)),
             max_in_flight,
+            planner,
+            multipart_threshold: settings
+                .multipart_threshold
+                .unwrap_or(DEFAULT_MULTIPART_THRESHOLD),
+            local_read: settings.local_read.unwrap_or_default(),
         }
     }
 
@@ -179,9 +205,43 @@ impl Store {
     pub fn with_max_in_flight(self, n: usize) -> Store {
         let n = n.clamp(1, MAX_IN_FLIGHT_CAP);
         Store {
-            shared: self.shared,
             limit: Arc::new(Semaphore::new(n)),
             max_in_flight: n,
+            ..self
+        }
+    }
+
+    /// Plans [`get_ranges`](Self::get_ranges) with `planner` from now on (this store and clones
+    /// made from it afterwards). Defaults: on a cloud store (and one from
+    /// [`from_object_store`](Self::from_object_store)) gaps up to 1 MiB bridged, parts of 8-16
+    /// MiB, 32 fetches at once; on memory and local directories only touching ranges merge and
+    /// 8 fetches run at once.
+    pub fn with_planner(self, planner: ReadPlanner) -> Store {
+        Store { planner, ..self }
+    }
+
+    /// The planner [`get_ranges`](Self::get_ranges) uses.
+    pub fn planner(&self) -> &ReadPlanner {
+        &self.planner
+    }
+
+    /// Uploads objects larger than `bytes` with [`put`](Self::put) in 8 MiB parts, several at
+    /// once (S3's multipart upload, Azure's block list, GCS's XML multipart; a staged file
+    /// locally). Default 16 MiB. [`put_if_absent`](Self::put_if_absent) is always one request,
+    /// since no backend makes a multipart upload conditional.
+    pub fn with_multipart_threshold(self, bytes: u64) -> Store {
+        Store {
+            multipart_threshold: bytes,
+            ..self
+        }
+    }
+
+    /// How a local directory serves ranged reads (ignored by other stores). Default
+    /// [`LocalRead::Pread`], chosen by measurement (see the crate docs).
+    pub fn with_local_read(self, method: LocalRead) -> Store {
+        Store {
+            local_read: method,
+            ..self
         }
     }
 
@@ -217,6 +277,7 @@ impl Store {
             return Ok(Bytes::new());
         }
         self.count(Request::RangeGet, 1);
+        self.count(Request::RangeFetch, 1);
         match self.fetch(&path, key, "get_range", range.clone()).await {
             Ok(bytes) => Ok(bytes),
             Err(failure) => Err(self
@@ -225,57 +286,36 @@ impl Store {
         }
     }
 
-    /// Several ranges of one object, in input order, each exactly as asked. Nearby ranges are
-    /// fetched together and up to 10 fetches run at once (within the store's cap). Counts one
-    /// ranged GET per non-empty range asked, whatever the merging. Errors as for
-    /// [`get_range`](Self::get_range).
+    /// Several ranges of one object, in input order, each exactly as asked, fetched as the
+    /// store's planner plans them (see [`with_planner`](Self::with_planner) and
+    /// [`get_planned`](Self::get_planned)). Errors as for [`get_range`](Self::get_range).
     pub async fn get_ranges(&self, key: &str, ranges: &[Range<u64>]) -> Result<Vec<Bytes>> {
-        let path = self.shared.root.path(key)?;
-        for range in ranges {
-            check_range(key, range)?;
-        }
-        let wanted: Vec<Range<u64>> = ranges.iter().filter(|r| !r.is_empty()).cloned().collect();
-        if wanted.is_empty() {
-            return Ok(vec![Bytes::new(); ranges.len()]);
-        }
-        self.count(Request::RangeGet, u64_from(wanted.len()));
-        let fetch = |range: Range<u64>| self.fetch(&path, key, "get_ranges", range);
-        let gap = coalesce_gap(self.shared.kind);
-        let fetched = match object_store::coalesce_ranges(&wanted, fetch, gap).await {
-            Ok(fetched) => fetched,
-            Err(failure) => {
-                return Err(self
-                    .range_error("get_ranges", key, &path, &wanted, failure)
-                    .await);
-            }
-        };
-        let mut fetched = fetched.into_iter();
-        let mut out = Vec::with_capacity(ranges.len());
-        for range in ranges {
-            let bytes = if range.is_empty() {
-                Bytes::new()
-            } else {
-                fetched.next().ok_or_else(|| Error::Storage {
-                    op: "get_ranges",
-                    key: key.to_owned(),
-                    source: "fewer ranges came back than were asked".into(),
-                })?
-            };
-            out.push(bytes);
-        }
-        Ok(out)
+        self.read_planned(key, ranges, &self.planner, "get_ranges")
+            .await
     }
 
     /// Several ranges of one object, in input order, each exactly as asked, fetched as `planner`
     /// plans them ([`ReadPlanner::plan`]: nearby ranges merged, huge ones split into parts), up to
-    /// the planner's concurrency at once and within the store's cap. A range served by one fetch
-    /// is a zero-copy slice of it; one split across fetches is joined. Counts one ranged GET per
-    /// fetch issued. Errors as for [`get_range`](Self::get_range).
+    /// the planner's concurrency at once and within the store's cap; fetches complete in any
+    /// order, so one slow request does not hold the others' slots. A range served by one fetch is
+    /// a zero-copy slice of it; one split across fetches is joined. On a local directory the
+    /// fetches are served by the [`LocalRead`] method. Counts one range asked per non-empty range
+    /// and one fetch per request issued. Errors as for [`get_range`](Self::get_range).
     pub async fn get_planned(
         &self,
         key: &str,
         ranges: &[Range<u64>],
         planner: &ReadPlanner,
+    ) -> Result<Vec<Bytes>> {
+        self.read_planned(key, ranges, planner, "get_planned").await
+    }
+
+    async fn read_planned(
+        &self,
+        key: &str,
+        ranges: &[Range<u64>],
+        planner: &ReadPlanner,
+        op: &'static str,
     ) -> Result<Vec<Bytes>> {
         let path = self.shared.root.path(key)?;
         for range in ranges {
@@ -285,34 +325,81 @@ impl Store {
         if plan.is_empty() {
             return Ok(vec![Bytes::new(); ranges.len()]);
         }
-        self.count(Request::RangeGet, u64_from(plan.len()));
+        let asked = ranges.iter().filter(|r| !r.is_empty()).count();
+        self.count(Request::RangeGet, u64_from(asked));
+        self.count(Request::RangeFetch, u64_from(plan.len()));
+        let fetched = match self.fetch_all(&path, key, op, &plan, planner).await {
+            Ok(fetched) => fetched,
+            Err(failure) => {
+                let wanted: Vec<Range<u64>> =
+                    ranges.iter().filter(|r| !r.is_empty()).cloned().collect();
+                return Err(self.range_error(op, key, &path, &wanted, failure).await);
+            }
+        };
+        planner::assemble(ranges.len(), &plan, &fetched).ok_or_else(|| Error::Storage {
+            op,
+            key: key.to_owned(),
+            source: "fetched bytes do not match the plan".into(),
+        })
+    }
+
+    /// The bytes of every fetch of `plan`, in plan order.
+    async fn fetch_all(
+        &self,
+        path: &Path,
+        key: &str,
+        op: &'static str,
+        plan: &[planner::Coalesced],
+        planner: &ReadPlanner,
+    ) -> std::result::Result<Vec<Bytes>, FetchFailure> {
+        if let Some(dir) = &self.shared.local_dir
+            && self.local_read != LocalRead::ObjectStore
+        {
+            let reader = LocalReader {
+                dir: dir.clone(),
+                method: self.local_read,
+            };
+            let _permit = self
+                .permits(1, op, key)
+                .await
+                .map_err(FetchFailure::Other)?;
+            let ranges = plan.iter().map(|c| c.range.clone()).collect();
+            let fetched = reader
+                .read(path.as_ref(), ranges)
+                .await
+                .map_err(|e| match e {
+                    LocalFailure::NotFound => FetchFailure::Other(Error::NotFound {
+                        key: key.to_owned(),
+                    }),
+                    LocalFailure::Short { size } => FetchFailure::Short { size },
+                    LocalFailure::Io(e) => FetchFailure::Other(Error::Storage {
+                        op,
+                        key: key.to_owned(),
+                        source: Box::new(e),
+                    }),
+                })?;
+            self.shared
+                .counters
+                .read(fetched.iter().map(Bytes::len).sum());
+            return Ok(fetched);
+        }
         let concurrency = planner
             .concurrency()
             .unwrap_or_else(|| self.shared.kind.default_read_concurrency());
         // Collected first: a lazy `map` held across the await makes the future not `Send`.
         let mut fetches = Vec::with_capacity(plan.len());
-        for fetch in &plan {
-            fetches.push(self.fetch(&path, key, "get_planned", fetch.range.clone()));
+        for (i, fetch) in plan.iter().enumerate() {
+            let one = self.fetch(path, key, op, fetch.range.clone());
+            fetches.push(async move { one.await.map(|bytes| (i, bytes)) });
         }
-        let fetched: Vec<Bytes> = match futures::stream::iter(fetches)
-            .buffered(concurrency)
-            .try_collect()
-            .await
-        {
-            Ok(fetched) => fetched,
-            Err(failure) => {
-                let wanted: Vec<Range<u64>> =
-                    ranges.iter().filter(|r| !r.is_empty()).cloned().collect();
-                return Err(self
-                    .range_error("get_planned", key, &path, &wanted, failure)
-                    .await);
+        let mut fetched = vec![Bytes::new(); plan.len()];
+        let mut done = futures::stream::iter(fetches).buffer_unordered(concurrency);
+        while let Some((i, bytes)) = done.try_next().await? {
+            if let Some(slot) = fetched.get_mut(i) {
+                *slot = bytes;
             }
-        };
-        planner::assemble(ranges.len(), &plan, &fetched).ok_or_else(|| Error::Storage {
-            op: "get_planned",
-            key: key.to_owned(),
-            source: "fetched bytes do not match the plan".into(),
-        })
+        }
+        Ok(fetched)
     }
 
     /// Size of an object. One HEAD.
@@ -470,12 +557,43 @@ impl Store {
     ) -> Result<()> {
         let path = self.shared.root.path(key)?;
         let len = data.len();
+        if matches!(mode, PutMode::Overwrite) && u64_from(len) > self.multipart_threshold {
+            return self.put_multipart(key, &path, data).await;
+        }
         let _permit = self.permits(1, op, key).await?;
         self.count(Request::Put, 1);
         self.backend()
             .put_opts(&path, PutPayload::from(data), PutOptions::from(mode))
             .await
             .map_err(|e| Error::from_backend(op, key, e))?;
+        self.shared.counters.written(len);
+        Ok(())
+    }
+
+    /// Uploads `data` in parts of [`MULTIPART_PART_BYTES`], up to [`MULTIPART_IN_FLIGHT`] at
+    /// once; on failure the upload is aborted so no parts linger.
+    async fn put_multipart(&self, key: &str, path: &Path, data: Bytes) -> Result<()> {
+        let error = |e| Error::from_backend("put", key, e);
+        let len = data.len();
+        let parts = len.div_ceil(MULTIPART_PART_BYTES);
+        let slots = MULTIPART_IN_FLIGHT.min(self.max_in_flight);
+        let _permit = self.permits(slots, "put", key).await?;
+        self.count(Request::Put, 1);
+        let upload = self.backend().put_multipart(path).await.map_err(error)?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, MULTIPART_PART_BYTES);
+        let mut offset = 0;
+        while offset < len {
+            let end = (offset + MULTIPART_PART_BYTES).min(len);
+            if let Err(e) = writer.wait_for_capacity(slots).await {
+                // The upload already failed; aborting is best effort.
+                let _ = writer.abort().await;
+                return Err(error(e));
+            }
+            writer.put(data.slice(offset..end));
+            offset = end;
+        }
+        self.count(Request::MultipartPart, u64_from(parts));
+        writer.finish().await.map_err(error)?;
         self.shared.counters.written(len);
         Ok(())
     }
@@ -580,6 +698,8 @@ impl fmt::Debug for Store {
             .field("root", &self.shared.root.as_str())
             .field("backend", &self.shared.backend.to_string())
             .field("max_in_flight", &self.max_in_flight)
+            .field("planner", &self.planner)
+            .field("local_read", &self.local_read)
             .finish()
     }
 }
@@ -760,7 +880,38 @@ mod tests {
         let parts = store.get_ranges("k", &ranges).await.expect("ranges");
         assert_eq!(parts.concat(), b"01234567");
         assert_eq!(store.stats().range_gets, 16);
+        assert_eq!(store.stats().range_fetches, 8 + 1);
         assert_eq!(store.stats().bytes_read, 8 * 3 + 8);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn get_ranges_follows_the_store_planner() {
+        let counting = crate::CountingStore::new(InMemory::new());
+        let counters = counting.counters();
+        let store = Store::from_object_store(Arc::new(counting), "", "counted").expect("store");
+        let object: Vec<u8> = (0..4_000_000u32).map(|i| (i % 253) as u8).collect();
+        store
+            .put("k", Bytes::from(object.clone()))
+            .await
+            .expect("put");
+        // 100 kB apart: bridged by the default 1 MiB gap; 3 MB apart: not.
+        let ranges = [0..10, 100_000..100_010, 3_100_000..3_100_010];
+        counters.reset();
+        let got = store.get_ranges("k", &ranges).await.expect("ranges");
+        for (r, bytes) in ranges.iter().zip(&got) {
+            assert_eq!(bytes.as_ref(), &object[r.start as usize..r.end as usize]);
+        }
+        assert_eq!(counters.snapshot().range_fetches, 2);
+        assert_eq!(
+            (store.stats().range_gets, store.stats().range_fetches),
+            (3, 2)
+        );
+
+        let store = store.with_planner(ReadPlanner::new().with_max_gap(0));
+        counters.reset();
+        store.get_ranges("k", &ranges).await.expect("ranges");
+        assert_eq!(counters.snapshot().range_fetches, 3);
+        assert_eq!(store.planner().max_gap(), 0);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

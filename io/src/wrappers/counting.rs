@@ -100,6 +100,10 @@ impl<T: ObjectStore> ObjectStore for CountingStore<T> {
             (false, false) => Request::Get,
         };
         self.counters.issued(request, 1);
+        if request == Request::RangeGet {
+            // At this level every range asked is one request.
+            self.counters.issued(Request::RangeFetch, 1);
+        }
         let result = self.inner.get_opts(location, options).await?;
         if !head {
             self.counters.read_u64(range_len(&result.range));
@@ -110,6 +114,7 @@ impl<T: ObjectStore> ObjectStore for CountingStore<T> {
     async fn get_ranges(&self, location: &Path, ranges: &[Range<u64>]) -> Result<Vec<Bytes>> {
         let count = u64::try_from(ranges.len()).unwrap_or(u64::MAX);
         self.counters.issued(Request::RangeGet, count);
+        self.counters.issued(Request::RangeFetch, count);
         let parts = self.inner.get_ranges(location, ranges).await?;
         for part in &parts {
             self.counters.read(part.len());
