@@ -6,6 +6,7 @@ mod cli;
 mod crash;
 mod errors;
 mod operations;
+mod report;
 mod round_trip;
 mod versions;
 

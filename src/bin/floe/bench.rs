@@ -30,7 +30,12 @@ pub enum Which {
         /// input in this run, under the same keys, in a "peers" object.
         #[arg(long)]
         peers: bool,
+        /// Also save the JSON with this machine's record to FILE, for `floe bench report --from`.
+        #[arg(long)]
+        save: Option<PathBuf>,
     },
+    /// Run the suites (or read saved results) and write DIR/report.md with SVG charts.
+    Report(crate::report::Args),
 }
 
 pub async fn run(which: Which, store: Option<&str>) -> anyhow::Result<()> {
@@ -41,7 +46,17 @@ pub async fn run(which: Which, store: Option<&str>) -> anyhow::Result<()> {
             repeat,
             json: _,
             peers,
-        } => e2e(&input, store, column.as_deref(), repeat.max(1), peers).await,
+            save,
+        } => {
+            let json = e2e(&input, store, column.as_deref(), repeat.max(1), peers).await?;
+            println!("{}", serde_json::to_string_pretty(&json)?);
+            if let Some(path) = save {
+                crate::report::Results::of_e2e(json.clone()).save(&path)?;
+            }
+            ensure!(json["verified"] == true, "a read did not match the input");
+            Ok(())
+        }
+        Which::Report(args) => crate::report::run(&args, store).await,
     }
 }
 
@@ -56,13 +71,14 @@ pub struct Sample {
     pub read_after_append: f64,
 }
 
-async fn e2e(
+/// Measures floe (and with `with_peers`, the peers) on `input`; the JSON object of medians.
+pub async fn e2e(
     input: &std::path::Path,
     store: Option<&str>,
     column: Option<&str>,
     repeat: usize,
     with_peers: bool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<serde_json::Value> {
     let batch = crate::files::with_ns_index(&crate::files::read(input)?, None)?;
     let n = batch.num_rows();
     ensure!(n >= 100, "the input needs at least 100 rows");
@@ -192,10 +208,8 @@ async fn e2e(
     if let Some(peers) = peers {
         json["peers"] = peers;
     }
-    println!("{}", serde_json::to_string_pretty(&json)?);
     drop(temp);
-    ensure!(verified, "a read did not match the input");
-    Ok(())
+    Ok(json)
 }
 
 /// True when `batches` hold exactly the rows of `expected`, bit for bit.

@@ -9,8 +9,10 @@ mod demo;
 mod files;
 mod generate;
 mod import;
+mod machine;
 mod peers;
 mod read;
+mod report;
 
 use clap::{Parser, Subcommand};
 use floe::Library;
