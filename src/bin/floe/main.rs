@@ -5,6 +5,7 @@
 
 mod admin;
 mod bench;
+mod chart;
 mod demo;
 mod files;
 mod generate;
