@@ -4,6 +4,7 @@
 mod cli;
 mod crash;
 mod errors;
+mod import;
 mod round_trip;
 mod versions;
 
