@@ -217,10 +217,10 @@ fn convert(value: BorrowedValue<'_>, ty: ColType, time: TimeFormat) -> Result<Va
             (StaticNode::U64(v), ColType::F64) => Ok(Value::Float(v as f64)),
             (StaticNode::F64(v), ColType::F64) => Ok(Value::Float(v)),
             (StaticNode::Bool(v), ColType::Bool) => Ok(Value::Bool(v)),
-            (StaticNode::I64(v), ColType::Timestamp) => time.from_int(v).map(Value::Int),
+            (StaticNode::I64(v), ColType::Timestamp) => time.scale_int(v).map(Value::Int),
             (StaticNode::U64(v), ColType::Timestamp) => i64::try_from(v)
                 .map_err(|_| format!("{v} does not fit in i64"))
-                .and_then(|v| time.from_int(v))
+                .and_then(|v| time.scale_int(v))
                 .map(Value::Int),
             (StaticNode::F64(v), ColType::Timestamp) => time.parse(&v.to_string()).map(Value::Int),
             (node, ColType::Str) => Ok(Value::Str(Cow::Owned(scalar_text(node)))),

@@ -193,7 +193,7 @@ impl TimeFormat {
     }
 
     /// A JSON integer in a timestamp column.
-    pub fn from_int(self, value: i64) -> Result<i64, String> {
+    pub fn scale_int(self, value: i64) -> Result<i64, String> {
         let scaled = match self {
             TimeFormat::Rfc3339 | TimeFormat::Nanos => Some(value),
             TimeFormat::Seconds => value.checked_mul(1_000_000_000),
@@ -270,7 +270,7 @@ pub fn parse_rfc3339(s: &[u8]) -> Option<i64> {
     let year = number(&s[0..4])?;
     let month = number(&s[5..7])?;
     let day = number(&s[8..10])?;
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+    if !(1..=12).contains(&month) || !(1..=days_in_month(year, month)).contains(&day) {
         return None;
     }
     let days = days_from_civil(year, month, day);
