@@ -5,6 +5,7 @@ mod admin;
 mod cli;
 mod crash;
 mod errors;
+mod import;
 mod operations;
 mod report;
 mod round_trip;

@@ -90,7 +90,11 @@ async fn round_trip(store: &Store) {
     assert_eq!(store.get("rt/a/b/c").await.expect("get"), "hello");
     let info = store.head("rt/a/b/c").await.expect("head");
     assert_eq!((info.key.as_str(), info.size), ("rt/a/b/c", 5));
-    assert!(info.last_modified_ns > 0, "{label}: no modification time", label = store);
+    assert!(
+        info.last_modified_ns > 0,
+        "{label}: no modification time",
+        label = store
+    );
 
     store
         .put("rt/a/b/c", b("replaced!"))

@@ -157,3 +157,45 @@ pub fn with_ns_index(batch: &RecordBatch, index: Option<&str>) -> anyhow::Result
         columns,
     )?)
 }
+
+/// Casts columns of Arrow types floe does not store to the nearest type it does: dictionaries
+/// to their values, large and view strings/binaries to plain ones, half floats to f32 and
+/// decimals to f64. Other columns are left as they are.
+pub fn storable(batch: &RecordBatch) -> anyhow::Result<RecordBatch> {
+    fn target(t: &DataType) -> Option<DataType> {
+        match t {
+            DataType::Dictionary(_, values) => Some(target(values).unwrap_or((**values).clone())),
+            DataType::LargeUtf8 | DataType::Utf8View => Some(DataType::Utf8),
+            DataType::LargeBinary | DataType::BinaryView => Some(DataType::Binary),
+            DataType::Float16 => Some(DataType::Float32),
+            DataType::Decimal128(..) | DataType::Decimal256(..) => Some(DataType::Float64),
+            _ => None,
+        }
+    }
+    let schema = batch.schema();
+    if schema
+        .fields()
+        .iter()
+        .all(|f| target(f.data_type()).is_none())
+    {
+        return Ok(batch.clone());
+    }
+    let mut fields = Vec::with_capacity(schema.fields().len());
+    let mut columns = Vec::with_capacity(schema.fields().len());
+    for (field, column) in schema.fields().iter().zip(batch.columns()) {
+        match target(field.data_type()) {
+            Some(t) => {
+                columns.push(arrow_cast::cast(column, &t)?);
+                fields.push(field.as_ref().clone().with_data_type(t));
+            }
+            None => {
+                columns.push(column.clone());
+                fields.push(field.as_ref().clone());
+            }
+        }
+    }
+    Ok(RecordBatch::try_new(
+        Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone())),
+        columns,
+    )?)
+}

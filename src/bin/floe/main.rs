@@ -1,4 +1,4 @@
-//! The `floe` command line: generate, import, read, list and benchmark libraries. This file owns
+//! The `floe` command line: generate, import, read, export, list and benchmark libraries. This file owns
 //! argument parsing, logging set-up and exit codes; each command lives in its own module.
 //!
 //! Exit codes: 0 success, 1 user error (bad input, missing symbol, conflict), 2 storage failure.
@@ -6,14 +6,20 @@
 mod admin;
 mod bench;
 mod chart;
+mod csv_in;
 mod demo;
+mod export;
 mod files;
 mod generate;
 mod import;
+mod jsonl;
 mod machine;
+mod parse;
 mod peers;
+mod progress;
 mod read;
 mod report;
+mod text;
 
 use clap::{Parser, Subcommand};
 use floe::Library;
@@ -63,27 +69,13 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Import a Parquet or CSV file as a symbol.
-    Import {
-        /// Input file (.parquet or .csv).
-        file: PathBuf,
-        /// Symbol to write.
-        #[arg(long)]
-        symbol: String,
-        /// Append to the symbol instead of writing a new version that replaces it.
-        #[arg(long)]
-        append: bool,
-        /// Index column (default: the first timestamp column).
-        #[arg(long)]
-        index: Option<String>,
-        /// Input format (default: by extension). `binance` (a raw websocket capture, one
-        /// `<recv ns> <json>` line per event) writes S.trades, S.bbo, S.depth and S.snapshots; `lobster` (a
-        /// LOBSTER sample zip) writes S.messages and S.book.
-        #[arg(long, value_enum)]
-        format: Option<import::Preset>,
-    },
+    /// Import CSV, JSON-lines or Parquet files (or a Binance capture, a LOBSTER sample) as one
+    /// version per symbol.
+    Import(import::Args),
     /// Read a symbol and print or save it.
     Read(read::Args),
+    /// Write a symbol to a CSV or Parquet file.
+    Export(export::Args),
     /// List symbols.
     Ls,
     /// List a symbol's versions, newest first.
@@ -190,24 +182,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             seed,
             out,
         } => generate::run(kind, rows, symbols, seed, &out),
-        Command::Import {
-            file,
-            symbol,
-            append,
-            index,
-            format,
-        } => {
-            import::run(
-                &open(location).await?,
-                &file,
-                &symbol,
-                append,
-                index.as_deref(),
-                format,
-            )
-            .await
-        }
+        Command::Import(args) => import::run(&open(location).await?, &args).await,
         Command::Read(args) => read::run(&open(location).await?, &args).await,
+        Command::Export(args) => export::run(&open(location).await?, &args).await,
         Command::Ls => {
             for symbol in open(location).await?.list_symbols().await? {
                 println!("{symbol}");
