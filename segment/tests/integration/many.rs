@@ -153,9 +153,9 @@ fn decode_stream_is_ordered_and_pulls_a_bounded_number_of_segments() -> TestResu
         pulled.set(pulled.get() + 1);
         (format!("seg{i}"), s.bytes.as_slice())
     });
-    let mut stream = DecodeStream::new(source, 4);
+    let stream = DecodeStream::new(source, 4);
     let mut got = Vec::new();
-    while let Some(b) = stream.next() {
+    for b in stream {
         got.push(b?);
         // Never more than the group of `ahead` segments the current batch came from.
         assert!(
