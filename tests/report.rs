@@ -105,7 +105,7 @@ fn svg_texts(path: &Path) -> Vec<String> {
     assert_eq!(doc.root_element().tag_name().name(), "svg");
     doc.descendants()
         .filter(|n| n.tag_name().name() == "text")
-        .filter_map(|n| n.text().map(str::to_string))
+        .filter_map(|n| n.text().map(|t| t.trim().to_string()))
         .collect()
 }
 
