@@ -169,19 +169,9 @@ impl Library {
             symbol: symbol.to_string(),
         };
         let (schema, index, segments, deleted) = match &commit.op {
-            Op::Write(rows) => (
-                rows.schema(),
-                rows.index_name(),
-                rows.segments(self, esc).await?,
-                false,
-            ),
+            Op::Write(rows) => self.fresh(esc, rows).await?,
             Op::Append(rows) => match live {
-                None => (
-                    rows.schema(),
-                    rows.index_name(),
-                    rows.segments(self, esc).await?,
-                    false,
-                ),
+                None => self.fresh(esc, rows).await?,
                 Some(head) => {
                     let stored = self.stored_schema(esc, head)?;
                     let merged = frame::merge_schema(symbol, &stored, &rows.schema())?;
@@ -200,12 +190,7 @@ impl Library {
                 }
             },
             Op::Update { range, rows } => match live {
-                None => (
-                    rows.schema(),
-                    rows.index_name(),
-                    rows.segments(self, esc).await?,
-                    false,
-                ),
+                None => self.fresh(esc, rows).await?,
                 Some(head) => {
                     let stored = self.stored_schema(esc, head)?;
                     let merged = frame::merge_schema(symbol, &stored, &rows.schema())?;
@@ -249,6 +234,20 @@ impl Library {
             metadata: commit.metadata.clone(),
             deleted,
         })
+    }
+
+    /// Schema, index, segments and tombstone flag of a version holding only `rows`.
+    async fn fresh(
+        &self,
+        esc: &str,
+        rows: &Rows,
+    ) -> Result<(SchemaRef, String, Vec<SegmentRef>, bool)> {
+        Ok((
+            rows.schema(),
+            rows.index_name(),
+            rows.segments(self, esc).await?,
+            false,
+        ))
     }
 
     fn stored_schema(&self, esc: &str, head: &Manifest) -> Result<SchemaRef> {

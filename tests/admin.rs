@@ -2,16 +2,9 @@
 //! delete (range and symbol), prune and gc, and their exit codes.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn floe(store: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_floe"))
-        .arg("--store")
-        .arg(store)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run floe: {e}"))
-}
+use super::floe;
 
 fn ok(out: Output) -> String {
     assert!(

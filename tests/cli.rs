@@ -1,16 +1,8 @@
 //! The `floe` binary end to end: gen, import, read, ls, versions and demo on a temporary library.
 
-use std::path::Path;
 use std::process::{Command, Output};
 
-fn floe(store: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_floe"))
-        .arg("--store")
-        .arg(store)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run floe: {e}"))
-}
+use super::floe;
 
 fn stdout(out: &Output) -> String {
     assert!(

@@ -1,17 +1,10 @@
 //! `floe import` and `floe export` end to end through the binary: CSV options, JSON lines,
 //! bad rows, multi-file loads that commit one version or nothing, and export round trips.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+use std::process::Output;
 
-fn floe(store: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_floe"))
-        .arg("--store")
-        .arg(store)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run floe: {e}"))
-}
+use super::floe;
 
 fn ok(out: Output) -> String {
     assert!(

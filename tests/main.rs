@@ -14,6 +14,8 @@ mod versions;
 use arrow_array::RecordBatch;
 use arrow_array::cast::AsArray;
 use arrow_array::types::TimestampNanosecondType;
+use std::path::Path;
+use std::process::{Command, Output};
 
 /// The index values of a generated quotes batch (its first column).
 pub fn ts(batch: &RecordBatch) -> &[i64] {
@@ -29,4 +31,14 @@ pub fn rows_between(batch: &RecordBatch, lo: i64, hi: i64) -> RecordBatch {
     let start = ts.partition_point(|&t| t < lo);
     let end = ts.partition_point(|&t| t <= hi);
     batch.slice(start, end - start)
+}
+
+/// Runs the `floe` binary on the library at `store`.
+pub fn floe(store: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_floe"))
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run floe: {e}"))
 }
