@@ -146,6 +146,17 @@ pub fn with_ns_index(batch: &RecordBatch, index: Option<&str>) -> anyhow::Result
     columns[position] = arrow_cast::cast(&columns[position], &target)?;
     fields[position] = Field::new(field.name(), target, field.is_nullable());
     // Any earlier timestamp column would otherwise be taken as the index: move the index first.
+    first_then_rest(&schema, fields, columns, position)
+}
+
+/// A batch of `fields` and `columns` (with `schema`'s metadata) whose column `position` is moved
+/// to the front.
+pub fn first_then_rest(
+    schema: &Schema,
+    mut fields: Vec<Field>,
+    mut columns: Vec<ArrayRef>,
+    position: usize,
+) -> anyhow::Result<RecordBatch> {
     if position != 0 {
         let f = fields.remove(position);
         let c = columns.remove(position);

@@ -3,11 +3,10 @@
 
 use anyhow::{Context, bail};
 use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use arrow_schema::{DataType, Field, TimeUnit};
 use floe::{Library, ReadOptions};
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -152,19 +151,11 @@ pub fn index_first_utc(batch: &RecordBatch) -> anyhow::Result<RecordBatch> {
             }
         }
     }
-    if let Some(index) = fields
+    let index = fields
         .iter()
         .position(|f| matches!(f.data_type(), DataType::Timestamp(TimeUnit::Nanosecond, _)))
-    {
-        let f = fields.remove(index);
-        let c = columns.remove(index);
-        fields.insert(0, f);
-        columns.insert(0, c);
-    }
-    Ok(RecordBatch::try_new(
-        Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone())),
-        columns,
-    )?)
+        .unwrap_or(0);
+    crate::files::first_then_rest(&schema, fields, columns, index)
 }
 
 pub async fn versions(lib: &Library, symbol: &str) -> anyhow::Result<()> {
