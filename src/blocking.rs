@@ -163,8 +163,13 @@ impl Library {
     }
 
     /// See [`crate::Library::stage`].
-    pub fn stage(&self, symbol: &str, batch: &RecordBatch) -> Result<()> {
+    pub fn stage(&self, symbol: &str, batch: &RecordBatch) -> Result<String> {
         self.runtime.block_on(self.inner.stage(symbol, batch))
+    }
+
+    /// See [`crate::Library::discard_parts`].
+    pub fn discard_parts(&self, symbol: &str, ids: &[String]) -> Result<usize> {
+        self.runtime.block_on(self.inner.discard_parts(symbol, ids))
     }
 
     /// See [`crate::Library::finalize`].

@@ -24,6 +24,10 @@ pub struct FinalizeOptions {
     pub merge_overlapping: bool,
     /// Caller's metadata for the new version.
     pub metadata: Option<Vec<u8>>,
+    /// Commit only these parts (ids returned by [`Library::stage`]), leaving any other staged
+    /// part of the symbol staged; `None` commits every staged part. When parts are merged, rows
+    /// with equal times keep the order of the parts in this list.
+    pub parts: Option<Vec<String>>,
 }
 
 /// One staged part as stored: segments already uploaded, not yet in any version.
@@ -47,7 +51,9 @@ impl StagedPart {
 
 impl Library {
     /// Uploads `batch` as a staged part of `symbol`, invisible to readers until
-    /// [`Library::finalize`]. Any number of writers may stage parts of one symbol concurrently.
+    /// [`Library::finalize`], and returns the part's id. Any number of writers may stage parts
+    /// of one symbol concurrently; a writer that wants only its own parts committed passes their
+    /// ids in [`FinalizeOptions::parts`].
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -62,7 +68,7 @@ impl Library {
     /// assert_eq!(v.rows, 1_000);
     /// # Ok(()) }
     /// ```
-    pub async fn stage(&self, symbol: &str, batch: &RecordBatch) -> Result<()> {
+    pub async fn stage(&self, symbol: &str, batch: &RecordBatch) -> Result<String> {
         let esc = symbol::escape(symbol)?;
         let index = frame::validate(batch)?;
         let schema = floe_segment::encode_schema(&batch.schema())?;
@@ -78,7 +84,7 @@ impl Library {
         self.store
             .put(&keys::staged(&esc, &part.id), Bytes::from(bytes))
             .await?;
-        Ok(())
+        Ok(part.id)
     }
 
     /// Commits every staged part of `symbol` as one version, sorted by index; a failure commits
@@ -87,6 +93,10 @@ impl Library {
     pub async fn finalize(&self, symbol: &str, options: &FinalizeOptions) -> Result<VersionInfo> {
         let esc = symbol::escape(symbol)?;
         let mut parts = self.staged_parts(symbol, &esc).await?;
+        if let Some(only) = &options.parts {
+            let only: HashSet<&str> = only.iter().map(String::as_str).collect();
+            parts.retain(|p| only.contains(p.id.as_str()));
+        }
         // Parts an earlier finalize committed before it could delete them.
         let head = self.latest_manifest(symbol, &esc).await?;
         let committed: HashSet<&str> = head
@@ -139,7 +149,14 @@ impl Library {
                     reason,
                 });
             }
-            Some(_) => Rows::new(&self.merge_parts(&esc, &parts, &schema, index).await?)?,
+            Some(_) => {
+                // Rows with equal times keep the caller's order of parts when it gave one.
+                let mut in_order = parts.clone();
+                if let Some(ids) = &options.parts {
+                    in_order.sort_by_key(|p| ids.iter().position(|id| *id == p.id));
+                }
+                Rows::new(&self.merge_parts(&esc, &in_order, &schema, index).await?)?
+            }
             None => Rows::uploaded(
                 schema,
                 index,
@@ -167,6 +184,17 @@ impl Library {
     pub async fn discard_staged(&self, symbol: &str) -> Result<usize> {
         let esc = symbol::escape(symbol)?;
         let parts = self.staged_parts(symbol, &esc).await?;
+        self.remove_parts(&esc, &parts).await?;
+        Ok(parts.len())
+    }
+
+    /// Drops the staged parts of `symbol` with these ids (as [`Library::stage`] returned them)
+    /// without committing them; ids no longer staged are skipped. Returns how many were dropped.
+    pub async fn discard_parts(&self, symbol: &str, ids: &[String]) -> Result<usize> {
+        let esc = symbol::escape(symbol)?;
+        let only: HashSet<&str> = ids.iter().map(String::as_str).collect();
+        let mut parts = self.staged_parts(symbol, &esc).await?;
+        parts.retain(|p| only.contains(p.id.as_str()));
         self.remove_parts(&esc, &parts).await?;
         Ok(parts.len())
     }

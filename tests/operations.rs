@@ -291,6 +291,81 @@ async fn staged_parts_from_many_writers_finalize_into_one_sorted_version() {
 }
 
 #[tokio::test]
+async fn a_finalize_of_named_parts_leaves_other_writers_parts_staged() {
+    let lib = memory(10_000).await;
+    let q = floe_datasets::quotes(&Spec::new(30_000));
+    let mine = vec![
+        ok(lib.stage("S", &q.slice(10_000, 10_000)).await),
+        ok(lib.stage("S", &q.slice(0, 10_000)).await),
+    ];
+    let theirs = ok(lib.stage("S", &q.slice(20_000, 10_000)).await);
+    let only_mine = FinalizeOptions {
+        parts: Some(mine.clone()),
+        ..Default::default()
+    };
+    let v = ok(lib.finalize("S", &only_mine).await);
+    assert_eq!(v.rows, 20_000);
+    assert_eq!(
+        all(&lib, "S", &ReadOptions::new()).await,
+        q.slice(0, 20_000)
+    );
+    assert_eq!(
+        ok(lib.staged("S").await),
+        (1, 10_000),
+        "the other part stays"
+    );
+    // Finalizing my parts again finds none of them staged.
+    assert!(matches!(
+        lib.finalize("S", &only_mine).await,
+        Err(Error::NothingStaged { .. })
+    ));
+    // Dropping named parts drops only those.
+    let extra = ok(lib.stage("S", &q.slice(20_000, 5_000)).await);
+    assert_eq!(
+        ok(lib.discard_parts("S", &[extra, mine[0].clone()]).await),
+        1
+    );
+    assert_eq!(ok(lib.staged("S").await), (1, 10_000));
+    let append = FinalizeOptions {
+        append: true,
+        parts: Some(vec![theirs]),
+        ..Default::default()
+    };
+    assert_eq!(ok(lib.finalize("S", &append).await).rows, 30_000);
+    assert_eq!(all(&lib, "S", &ReadOptions::new()).await, q);
+}
+
+#[tokio::test]
+async fn merged_parts_keep_the_callers_order_on_equal_times() {
+    let lib = memory(10_000).await;
+    let q = floe_datasets::quotes(&Spec::new(2_000));
+    // Two parts with the same timestamps: the first listed part's rows come first on each tie.
+    let a = q.slice(0, 1_000);
+    let rest = q.slice(1_000, 1_000);
+    let b = RecordBatch::try_new(
+        a.schema(),
+        std::iter::once(a.column(0).clone())
+            .chain(rest.columns()[1..].iter().cloned())
+            .collect(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    for order in [[0usize, 1], [1, 0]] {
+        let ids = [ok(lib.stage("S", &a).await), ok(lib.stage("S", &b).await)];
+        let options = FinalizeOptions {
+            merge_overlapping: true,
+            parts: Some(order.iter().map(|&i| ids[i].clone()).collect()),
+            ..Default::default()
+        };
+        ok(lib.finalize("S", &options).await);
+        let merged = all(&lib, "S", &ReadOptions::new()).await;
+        let (first, second) = if order[0] == 0 { (&a, &b) } else { (&b, &a) };
+        // Row 0 of the merge is row 0 of the first part, row 1 is row 0 of the second.
+        assert_eq!(merged.slice(0, 1), first.slice(0, 1), "order {order:?}");
+        assert_eq!(merged.slice(1, 1), second.slice(0, 1), "order {order:?}");
+    }
+}
+
+#[tokio::test]
 async fn small_appends_merge_into_few_segments() {
     let lib = memory(16_384).await;
     let q = floe_datasets::quotes(&Spec::new(100_000));

@@ -218,7 +218,7 @@ pub async fn finalize(
     let options = floe::FinalizeOptions {
         append,
         merge_overlapping: merge,
-        metadata: None,
+        ..Default::default()
     };
     let v = lib.finalize(symbol, &options).await?;
     println!(
