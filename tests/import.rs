@@ -271,6 +271,46 @@ fn a_failing_file_among_several_commits_nothing() {
 }
 
 #[test]
+fn stage_uploads_parts_that_finalize_commits() {
+    let d = Dir::new();
+    let a = d.file("a.csv", &format!("ts,v\n{T0}Z,1\n{T0}.2Z,3\n"));
+    let b = d.file("b.csv", &format!("ts,v\n{T0}.1Z,2\n"));
+    let out = ok(d.run(&["import", &a, "--symbol", "S", "--stage"]));
+    assert!(out.contains("floe finalize S"), "{out}");
+    let out = ok(d.run(&["import", &b, "--symbol", "S", "--stage"]));
+    assert!(
+        out.contains("2 part(s) with 3 rows are now staged"),
+        "{out}"
+    );
+    // Nothing is visible before the finalize.
+    user_error(d.run(&["versions", "S"]));
+    // The two imports overlap in time: a plain finalize refuses, --merge sorts them.
+    user_error(d.run(&["finalize", "S"]));
+    ok(d.run(&["finalize", "S", "--merge"]));
+    assert_eq!(
+        d.csv("S"),
+        format!("ts,v\n{T0}.000000000Z,1\n{T0}.100000000Z,2\n{T0}.200000000Z,3\n")
+    );
+    assert_eq!(ok(d.run(&["versions", "S"])).lines().count(), 1);
+}
+
+#[test]
+fn a_multi_file_load_leaves_nothing_staged_and_names_encodings() {
+    let d = Dir::new();
+    let a = d.file("a.csv", &format!("ts,v\n{T0}Z,1\n"));
+    let b = d.file("b.csv", &format!("ts,v\n{T0}.1Z,2\n"));
+    let out = ok(d.run(&["import", &a, &b, "--symbol", "S"]));
+    assert!(out.contains("S encodings (first segment):"), "{out}");
+    assert!(
+        out.lines().any(|l| l.trim_start().starts_with("v ")),
+        "{out}"
+    );
+    let err = user_error(d.run(&["finalize", "S"]));
+    assert!(err.contains("nothing is staged"), "{err}");
+    assert_eq!(ok(d.run(&["versions", "S"])).lines().count(), 1);
+}
+
+#[test]
 fn jsonl_objects_become_columns() {
     let d = Dir::new();
     let f = d.file(

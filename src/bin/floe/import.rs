@@ -1,8 +1,10 @@
 //! `floe import`: loads many CSV, JSON-lines or Parquet files (or Binance captures and LOBSTER
 //! samples through floe-datasets' loaders) into symbols. Owns the order of work: parse every file
-//! in parallel (rayon, `--jobs`), check each file is sorted, merge all rows by index, split by
-//! `--symbol-from`, and only then commit one version per symbol, so that a bad file commits
-//! nothing. Parsing a line is `csv_in` and `jsonl`; the bar is `progress`.
+//! in parallel (rayon, `--jobs`) and check each is sorted, split by `--symbol-from`, and only then
+//! touch the store, so that a bad row commits nothing. One file into one symbol is a plain write;
+//! anything more is staged, a part per file and symbol, and each symbol's parts are finalized
+//! into one version once every part is uploaded (`--stage` stops before that, for `floe
+//! finalize`). Parsing a line is `csv_in` and `jsonl`; the bar is `progress`.
 
 use crate::csv_in::{self, CsvOptions, Part};
 use crate::jsonl::{self, JsonOptions};
@@ -73,6 +75,10 @@ pub struct Args {
     /// Append to each symbol instead of writing a new version that replaces it.
     #[arg(long)]
     append: bool,
+    /// Only stage the files as parts of each symbol, committing nothing: several imports (other
+    /// processes or machines) may stage parts of one symbol, and `floe finalize` commits them.
+    #[arg(long, conflicts_with = "append")]
+    stage: bool,
     /// Index column (default: the first timestamp column).
     #[arg(long)]
     index: Option<String>,
@@ -106,9 +112,16 @@ pub struct Args {
 
 /// Everything parsed from the input, before any commit.
 struct Loaded {
-    /// Frames with their symbol suffix (`None`: the frame of a plain table format).
-    frames: Vec<(Option<&'static str>, RecordBatch)>,
+    /// Frames with their symbol suffix (`None`: the frame of a plain table format), each as one
+    /// sorted batch per input file, in file order.
+    frames: Vec<(Option<&'static str>, Vec<RecordBatch>)>,
     skipped: Skipped,
+}
+
+/// One symbol's rows to store: a sorted batch per input file that has rows for it.
+struct Target {
+    symbol: String,
+    parts: Vec<RecordBatch>,
 }
 
 pub async fn run(lib: &Library, args: &Args) -> anyhow::Result<()> {
@@ -148,58 +161,40 @@ pub async fn run(lib: &Library, args: &Args) -> anyhow::Result<()> {
         }
     };
     let parse_secs = started.elapsed().as_secs_f64();
-    let rows: usize = loaded.frames.iter().map(|(_, b)| b.num_rows()).sum();
-
-    let mut targets: Vec<(String, RecordBatch)> = Vec::new();
-    for (suffix, batch) in loaded.frames {
-        match (suffix, &args.symbol, &args.symbol_from) {
-            (Some(suffix), Some(symbol), _) => targets.push((format!("{symbol}.{suffix}"), batch)),
-            (None, Some(symbol), _) => targets.push((symbol.clone(), batch)),
-            (_, None, Some(column)) => targets.extend(split_by(&batch, column)?),
-            (_, None, None) => bail!("give --symbol or --symbol-from"),
+    let rows: usize = loaded
+        .frames
+        .iter()
+        .flat_map(|(_, parts)| parts)
+        .map(RecordBatch::num_rows)
+        .sum();
+    let targets = match targets(loaded.frames, args) {
+        Ok(t) => t,
+        Err(e) => {
+            progress.finish();
+            return Err(e);
         }
-    }
+    };
     progress.phase(format!("{rows} rows parsed; writing"));
     let write_started = Instant::now();
-    let mut stored = 0u64;
-    let mut stored_rows = 0u64;
-    for (symbol, batch) in &targets {
-        let t = Instant::now();
-        let result = if args.append {
-            lib.append(symbol, batch).await
-        } else {
-            lib.write(symbol, batch).await
-        };
-        let info = match result {
-            Ok(info) => info,
-            Err(e) => {
-                progress.finish();
-                return Err(e.into());
-            }
-        };
-        stored += info.stored_bytes;
-        stored_rows += info.rows;
-        progress.phase(format!("wrote {symbol}"));
-        println!(
-            "{symbol}: version {} with {} rows ({} new) in {:.2}s, {:.2} stored bytes/row",
-            info.version,
-            info.rows,
-            batch.num_rows(),
-            t.elapsed().as_secs_f64(),
-            info.stored_bytes as f64 / (info.rows.max(1) as f64),
-        );
-    }
+    let written = store(lib, &targets, args, &progress).await;
     progress.finish();
+    let written = written?;
     let write_secs = write_started.elapsed().as_secs_f64();
     let total_secs = started.elapsed().as_secs_f64();
     let mb = input_bytes as f64 / 1e6;
+    let stored: u64 = written.iter().map(|w| w.stored_bytes).sum();
+    let stored_rows: u64 = written.iter().map(|w| w.rows).sum();
+    let verb = if args.stage { "staged" } else { "imported" };
     println!(
-        "imported {rows} rows from {} file(s), {mb:.1} MB, in {total_secs:.2}s: parse {parse_secs:.2}s ({:.0} rows/s, {:.1} MB/s), write {write_secs:.2}s; {:.2} stored bytes/row",
+        "{verb} {rows} rows from {} file(s), {mb:.1} MB, in {total_secs:.2}s: parse {parse_secs:.2}s ({:.0} rows/s, {:.1} MB/s), write {write_secs:.2}s; {:.2} stored bytes/row",
         args.files.len(),
         rows as f64 / parse_secs.max(1e-9),
         mb / parse_secs.max(1e-9),
         stored as f64 / (stored_rows.max(1) as f64),
     );
+    if !args.stage {
+        print_encodings(lib, &targets).await;
+    }
     if loaded.skipped.count > 0 {
         println!(
             "skipped {} bad row(s); the first {}:",
@@ -315,7 +310,8 @@ fn load_text(args: &Args, format: Format, progress: &Progress) -> anyhow::Result
     let index_name = columns.names[columns.index].clone();
     let mut skipped = Skipped::default();
     let mut previous: Option<(usize, i64)> = None;
-    let mut batches = Vec::with_capacity(ok.len());
+    // Chunks of each file, in order: concatenated per file below.
+    let mut per_file: Vec<Vec<RecordBatch>> = vec![Vec::new(); args.files.len()];
     for (file_no, part) in ok {
         if let (Some((prev_file, last)), Some((ts, at))) = (previous, &part.order.first)
             && prev_file == file_no
@@ -333,11 +329,15 @@ fn load_text(args: &Args, format: Format, progress: &Progress) -> anyhow::Result
             previous = Some((file_no, last));
         }
         skipped.merge(part.skipped);
-        batches.push(part.batch);
+        per_file[file_no].push(part.batch);
     }
-    let batch = merge(&columns.schema(), batches)?;
+    let schema = columns.schema();
+    let files = per_file
+        .into_iter()
+        .map(|chunks| concat(&schema, chunks))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(Loaded {
-        frames: vec![(None, batch)],
+        frames: vec![(None, files)],
         skipped,
     })
 }
@@ -372,7 +372,7 @@ fn load_parquet(
         }
     }
     Ok(Loaded {
-        frames: vec![(None, merge(&schema, batches)?)],
+        frames: vec![(None, batches)],
         skipped: Skipped::default(),
     })
 }
@@ -412,12 +412,7 @@ fn load_preset(files: &[PathBuf], format: Format, progress: &Progress) -> anyhow
     }
     let mut frames = Vec::new();
     for kind in order {
-        let batches = by_kind.remove(kind).unwrap_or_default();
-        let schema = batches
-            .first()
-            .map(|b| b.schema())
-            .context("no frames loaded")?;
-        frames.push((Some(kind), merge(&schema, batches)?));
+        frames.push((Some(kind), by_kind.remove(kind).unwrap_or_default()));
     }
     Ok(Loaded {
         frames,
@@ -458,35 +453,199 @@ fn check_sorted(batch: &RecordBatch, file_no: usize, path: &Path) -> anyhow::Res
     Ok(())
 }
 
-/// Concatenates per-file (each sorted) batches in file order and, if files overlap in time,
-/// sorts all rows by index, stably: equal times keep file order, then line order.
-fn merge(
+/// Concatenates one file's chunks (each sorted, in order) into one batch.
+fn concat(
     schema: &arrow_schema::SchemaRef,
-    batches: Vec<RecordBatch>,
+    chunks: Vec<RecordBatch>,
 ) -> anyhow::Result<RecordBatch> {
-    let batch = if batches.len() == 1 {
-        batches.into_iter().next().context("no batches")?
-    } else {
-        arrow_select::concat::concat_batches(schema, &batches)?
-    };
-    let index = index_position(&batch)?;
-    let ts = batch
-        .column(index)
-        .as_primitive::<TimestampNanosecondType>();
-    let values = ts.values();
-    if values.windows(2).all(|w| w[0] <= w[1]) {
-        return Ok(batch);
+    if chunks.len() == 1 {
+        return chunks.into_iter().next().context("no batches");
     }
-    anyhow::ensure!(
-        batch.num_rows() <= u32::MAX as usize,
-        "more than 2^32 rows in one load"
+    Ok(arrow_select::concat::concat_batches(schema, &chunks)?)
+}
+
+/// The symbols to store, each with its per-file parts, in the order files and frames came.
+fn targets(
+    frames: Vec<(Option<&'static str>, Vec<RecordBatch>)>,
+    args: &Args,
+) -> anyhow::Result<Vec<Target>> {
+    let mut targets: Vec<Target> = Vec::new();
+    let mut add =
+        |symbol: String, part: RecordBatch| match targets.iter_mut().find(|t| t.symbol == symbol) {
+            Some(t) => t.parts.push(part),
+            None => targets.push(Target {
+                symbol,
+                parts: vec![part],
+            }),
+        };
+    for (suffix, parts) in frames {
+        for part in parts {
+            match (suffix, &args.symbol, &args.symbol_from) {
+                (Some(suffix), Some(symbol), _) => add(format!("{symbol}.{suffix}"), part),
+                (None, Some(symbol), _) => add(symbol.clone(), part),
+                (_, None, Some(column)) => {
+                    for (symbol, rows) in split_by(&part, column)? {
+                        add(symbol, rows);
+                    }
+                }
+                (_, None, None) => bail!("give --symbol or --symbol-from"),
+            }
+        }
+    }
+    // A file without rows adds nothing, unless no file has rows for the symbol.
+    for t in &mut targets {
+        if t.parts.iter().any(|p| p.num_rows() > 0) {
+            t.parts.retain(|p| p.num_rows() > 0);
+        } else {
+            t.parts.truncate(1);
+        }
+    }
+    Ok(targets)
+}
+
+/// What storing one symbol gave.
+struct Written {
+    rows: u64,
+    stored_bytes: u64,
+}
+
+/// Writes the targets. One part in all is a plain write (or append). Otherwise every part of
+/// every symbol is staged first, and only then is each symbol's set finalized into one version
+/// (parts that overlap in time are merged by index), so a failure while
+/// uploading commits nothing and drops what this run staged. With `--stage` nothing is finalized.
+async fn store(
+    lib: &Library,
+    targets: &[Target],
+    args: &Args,
+    progress: &Progress,
+) -> anyhow::Result<Vec<Written>> {
+    if let [Target { symbol, parts }] = targets
+        && let [batch] = parts.as_slice()
+        && !args.stage
+    {
+        let t = Instant::now();
+        let info = if args.append {
+            lib.append(symbol, batch).await?
+        } else {
+            lib.write(symbol, batch).await?
+        };
+        print_version(symbol, &info, batch.num_rows(), t);
+        return Ok(vec![Written {
+            rows: info.rows,
+            stored_bytes: info.stored_bytes,
+        }]);
+    }
+    let mut staged: Vec<(&str, Vec<String>)> = Vec::with_capacity(targets.len());
+    for t in targets {
+        let mut ids = Vec::with_capacity(t.parts.len());
+        let mut failure = None;
+        for part in &t.parts {
+            match lib.stage(&t.symbol, part).await {
+                Ok(id) => ids.push(id),
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
+        }
+        staged.push((t.symbol.as_str(), ids));
+        if let Some(e) = failure {
+            discard(lib, &staged).await;
+            return Err(anyhow::Error::new(e).context(format!(
+                "staging {}: nothing was committed, and the parts this import staged were dropped",
+                t.symbol
+            )));
+        }
+        progress.phase(format!("staged {}", t.symbol));
+    }
+    if args.stage {
+        let mut written = Vec::with_capacity(targets.len());
+        for (t, (symbol, ids)) in targets.iter().zip(&staged) {
+            let (parts, rows) = lib.staged(symbol).await?;
+            println!(
+                "{symbol}: staged {} part(s), {} rows; {parts} part(s) with {rows} rows are now staged; commit them with `floe finalize {symbol}` (`--merge` if they overlap in time)",
+                ids.len(),
+                t.parts.iter().map(RecordBatch::num_rows).sum::<usize>(),
+            );
+            written.push(Written {
+                rows: t.parts.iter().map(|p| p.num_rows() as u64).sum(),
+                stored_bytes: 0,
+            });
+        }
+        return Ok(written);
+    }
+    let mut written = Vec::with_capacity(targets.len());
+    for (i, (t, (symbol, ids))) in targets.iter().zip(&staged).enumerate() {
+        let started = Instant::now();
+        let options = floe::FinalizeOptions {
+            append: args.append,
+            merge_overlapping: true,
+            parts: Some(ids.clone()),
+            ..Default::default()
+        };
+        let info = match lib.finalize(symbol, &options).await {
+            Ok(info) => info,
+            Err(e) => {
+                discard(lib, &staged[i..]).await;
+                let done: Vec<&str> = staged[..i].iter().map(|(s, _)| *s).collect();
+                let committed = if done.is_empty() {
+                    "nothing was committed".to_string()
+                } else {
+                    format!("already committed: {}", done.join(", "))
+                };
+                return Err(anyhow::Error::new(e)
+                    .context(format!("finalizing {symbol}: {committed}; the parts this import staged for the rest were dropped")));
+            }
+        };
+        let rows = t.parts.iter().map(RecordBatch::num_rows).sum();
+        print_version(symbol, &info, rows, started);
+        written.push(Written {
+            rows: info.rows,
+            stored_bytes: info.stored_bytes,
+        });
+    }
+    Ok(written)
+}
+
+/// Best effort: drops the parts this import staged (gc reclaims their segments).
+async fn discard(lib: &Library, staged: &[(&str, Vec<String>)]) {
+    for (symbol, ids) in staged {
+        if let Err(e) = lib.discard_parts(symbol, ids).await {
+            tracing::warn!(symbol, error = %e, "staged parts were not dropped");
+        }
+    }
+}
+
+fn print_version(symbol: &str, info: &floe::VersionInfo, new_rows: usize, started: Instant) {
+    println!(
+        "{symbol}: version {} with {} rows ({new_rows} new) in {:.2}s, {:.2} stored bytes/row",
+        info.version,
+        info.rows,
+        started.elapsed().as_secs_f64(),
+        info.stored_bytes as f64 / (info.rows.max(1) as f64),
     );
-    let mut order: Vec<u32> = (0..batch.num_rows() as u32).collect();
-    order.sort_by_key(|&i| values[i as usize]);
-    Ok(arrow_select::take::take_record_batch(
-        &batch,
-        &UInt32Array::from(order),
-    )?)
+}
+
+/// The encodings the codec chose, per column, for the first few symbols written.
+async fn print_encodings(lib: &Library, targets: &[Target]) {
+    const SHOWN: usize = 4;
+    for t in targets.iter().take(SHOWN) {
+        let Ok(layout) = lib.inspect(&t.symbol, None).await else {
+            continue;
+        };
+        println!("{} encodings (first segment):", t.symbol);
+        for c in &layout.columns {
+            if let Some(e) = &c.encoding {
+                println!("  {:<16} {e}", c.name);
+            }
+        }
+    }
+    if targets.len() > SHOWN {
+        println!(
+            "({} more symbols; `floe inspect SYMBOL` shows any)",
+            targets.len() - SHOWN
+        );
+    }
 }
 
 /// Splits rows into symbols by the text of `column`, which is dropped; rows keep their order.
