@@ -1,6 +1,7 @@
-//! JSON-lines input for `floe import`: one flat JSON object a line, parsed with simd-json. Keys
-//! become columns (in first-seen order); their types are inferred from the first rows unless
-//! `--columns-types` gives them. A nested value is kept as its JSON text in a string column.
+//! JSON-lines input for `floe import`: one flat JSON object a line, parsed with simd-json into its
+//! tape (no tree of values is built; strings stay borrowed from the line). Keys become columns (in
+//! first-seen order); their types are inferred from the first rows unless `--columns-types` gives
+//! them. A nested value is kept as its JSON text in a string column.
 
 use crate::parse::{
     Builders, ColType, Columns, ImportError, Inferred, Location, OnError, OrderCheck, Skipped,
@@ -8,8 +9,9 @@ use crate::parse::{
 };
 use crate::text::{Chunk, lines};
 use anyhow::Context;
-use simd_json::prelude::Writable;
-use simd_json::{BorrowedValue, StaticNode};
+use simd_json::ValueType;
+use simd_json::prelude::{TypedValue, ValueAsScalar, ValueIntoString, Writable};
+use simd_json::tape::Value as Json;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
@@ -32,13 +34,19 @@ pub struct JsonColumns {
     positions: HashMap<String, usize>,
 }
 
-fn kind(value: &BorrowedValue<'_>) -> Option<ColType> {
-    Some(match value {
-        BorrowedValue::Static(StaticNode::Null) => return None,
-        BorrowedValue::Static(StaticNode::Bool(_)) => ColType::Bool,
-        BorrowedValue::Static(StaticNode::I64(_) | StaticNode::U64(_)) => ColType::I64,
-        BorrowedValue::Static(StaticNode::F64(_)) => ColType::F64,
-        BorrowedValue::String(s) if parse_rfc3339(s.as_bytes()).is_some() => ColType::Timestamp,
+fn kind(value: &Json<'_, '_>) -> Option<ColType> {
+    Some(match value.value_type() {
+        ValueType::Null => return None,
+        ValueType::Bool => ColType::Bool,
+        ValueType::I64 | ValueType::U64 => ColType::I64,
+        ValueType::F64 => ColType::F64,
+        ValueType::String
+            if value
+                .as_str()
+                .is_some_and(|s| parse_rfc3339(s.as_bytes()).is_some()) =>
+        {
+            ColType::Timestamp
+        }
         _ => ColType::Str,
     })
 }
@@ -55,11 +63,14 @@ pub fn columns(path: &Path, data: &[u8], options: &JsonOptions) -> anyhow::Resul
     {
         scratch.clear();
         scratch.extend_from_slice(line);
-        let Ok(BorrowedValue::Object(object)) = simd_json::to_borrowed_value(&mut scratch) else {
+        let Ok(tape) = simd_json::to_tape(&mut scratch) else {
             continue; // reported with its line when parsed
         };
+        let Some(object) = tape.as_value().as_object() else {
+            continue;
+        };
         for (key, value) in object.iter() {
-            let slot = match names.iter().position(|n| n == key.as_ref()) {
+            let slot = match names.iter().position(|n| n == key) {
                 Some(i) => i,
                 None => {
                     names.push(key.to_string());
@@ -67,7 +78,7 @@ pub fn columns(path: &Path, data: &[u8], options: &JsonOptions) -> anyhow::Resul
                     names.len() - 1
                 }
             };
-            if let Some(t) = kind(value) {
+            if let Some(t) = kind(&value) {
                 types[slot].add(t);
             }
         }
@@ -167,25 +178,24 @@ fn parse_row<'s>(
     at: &impl Fn(u64) -> Location,
 ) -> Result<Vec<Value<'s>>, ImportError> {
     let columns = &json.columns;
-    let value = simd_json::to_borrowed_value_with_buffers(scratch, buffers).map_err(|e| {
-        ImportError::BadRow {
+    let tape =
+        simd_json::to_tape_with_buffers(scratch, buffers).map_err(|e| ImportError::BadRow {
             at: at(line),
             reason: format!("bad JSON: {e}"),
-        }
-    })?;
-    let BorrowedValue::Object(object) = value else {
+        })?;
+    let Some(object) = tape.as_value().as_object() else {
         return Err(ImportError::BadRow {
             at: at(line),
             reason: "not a JSON object".into(),
         });
     };
     let mut row = vec![Value::Null; columns.names.len()];
-    for (key_no, (key, value)) in (*object).into_iter().enumerate() {
-        let Some(&i) = json.positions.get(key.as_ref()) else {
+    for (key_no, (key, value)) in object.iter().enumerate() {
+        let Some(&i) = json.positions.get(key) else {
             return Err(ImportError::BadValue {
                 at: at(line),
                 column_no: key_no + 1,
-                column: key.into_owned(),
+                column: key.to_string(),
                 reason: format!(
                     "a key not among the first {INFER_ROWS} lines' keys; name its type with --columns-types"
                 ),
@@ -202,42 +212,36 @@ fn parse_row<'s>(
     Ok(row)
 }
 
-/// One JSON value as a value of column type `ty`.
-fn convert(value: BorrowedValue<'_>, ty: ColType, time: TimeFormat) -> Result<Value<'_>, String> {
-    match (value, ty) {
-        (BorrowedValue::Static(StaticNode::Null), _) => Ok(Value::Null),
-        (BorrowedValue::String(s), ColType::Str) => Ok(Value::Str(s)),
-        (BorrowedValue::String(s), ty) => parse_text(s, ty, time),
-        (BorrowedValue::Static(node), ty) => match (node, ty) {
-            (StaticNode::I64(v), ColType::I64) => Ok(Value::Int(v)),
-            (StaticNode::U64(v), ColType::I64) => i64::try_from(v)
-                .map(Value::Int)
-                .map_err(|_| format!("{v} does not fit in i64")),
-            (StaticNode::I64(v), ColType::F64) => Ok(Value::Float(v as f64)),
-            (StaticNode::U64(v), ColType::F64) => Ok(Value::Float(v as f64)),
-            (StaticNode::F64(v), ColType::F64) => Ok(Value::Float(v)),
-            (StaticNode::Bool(v), ColType::Bool) => Ok(Value::Bool(v)),
-            (StaticNode::I64(v), ColType::Timestamp) => time.scale_int(v).map(Value::Int),
-            (StaticNode::U64(v), ColType::Timestamp) => i64::try_from(v)
-                .map_err(|_| format!("{v} does not fit in i64"))
-                .and_then(|v| time.scale_int(v))
-                .map(Value::Int),
-            (StaticNode::F64(v), ColType::Timestamp) => time.parse(&v.to_string()).map(Value::Int),
-            (node, ColType::Str) => Ok(Value::Str(Cow::Owned(scalar_text(node)))),
-            (node, ty) => Err(format!("{} is not a {ty}", scalar_text(node))),
-        },
-        (nested, ColType::Str) => Ok(Value::Str(Cow::Owned(nested.encode()))),
-        (_, ty) => Err(format!("an array or object is not a {ty}")),
-    }
-}
-
-/// A JSON scalar as text.
-fn scalar_text(node: StaticNode) -> String {
-    match node {
-        StaticNode::I64(v) => v.to_string(),
-        StaticNode::U64(v) => v.to_string(),
-        StaticNode::F64(v) => v.to_string(),
-        StaticNode::Bool(v) => v.to_string(),
-        StaticNode::Null => "null".into(),
+/// One JSON value as a value of column type `ty`; strings stay borrowed from the line.
+fn convert<'i>(value: Json<'_, 'i>, ty: ColType, time: TimeFormat) -> Result<Value<'i>, String> {
+    let int = |v: Option<i64>| v.ok_or_else(|| format!("{} does not fit in i64", value.encode()));
+    match (value.value_type(), ty) {
+        (ValueType::Null, _) => Ok(Value::Null),
+        (ValueType::String, ty) => {
+            let s = value.into_string().ok_or("a string without text")?;
+            match ty {
+                ColType::Str => Ok(Value::Str(Cow::Borrowed(s))),
+                ty => parse_text(Cow::Borrowed(s), ty, time),
+            }
+        }
+        (ValueType::I64 | ValueType::U64, ColType::I64) => int(value.as_i64()).map(Value::Int),
+        (ValueType::I64 | ValueType::U64, ColType::Timestamp) => {
+            int(value.as_i64()).and_then(|v| time.scale_int(v).map(Value::Int))
+        }
+        (ValueType::I64 | ValueType::U64 | ValueType::F64, ColType::F64) => value
+            .as_f64()
+            .or_else(|| value.cast_f64())
+            .map(Value::Float)
+            .ok_or_else(|| format!("{} is not a number", value.encode())),
+        (ValueType::F64, ColType::Timestamp) => time.parse(&value.encode()).map(Value::Int),
+        (ValueType::Bool, ColType::Bool) => value
+            .as_bool()
+            .map(Value::Bool)
+            .ok_or_else(|| "not a boolean".to_string()),
+        (_, ColType::Str) => Ok(Value::Str(Cow::Owned(value.encode()))),
+        (ValueType::Array | ValueType::Object, ty) => {
+            Err(format!("an array or object is not a {ty}"))
+        }
+        (_, ty) => Err(format!("{} is not a {ty}", value.encode())),
     }
 }
