@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""ArcticDB on LMDB as a peer for `floe bench e2e`: the same input file, the same operations and
-the same JSON keys, so `floe bench report --from` can merge its figures next to floe's.
+"""ArcticDB (on LMDB, or any Arctic URI) as a peer for `floe bench e2e`: the same input file, the
+same operations and the same JSON keys, so `floe bench report --from` can merge its figures next
+to floe's.
 
 Optional: needs `pip install arcticdb pyarrow pandas`. Like `floe bench e2e`, it takes the first
 timestamp column as the index (in nanoseconds), times write, read_all, a date-range read of the
@@ -8,6 +9,13 @@ timestamp column as the index (in nanoseconds), times write, read_all, a date-ra
 symbol per repeat, verifies every read against the input, and prints medians as one JSON object.
 
     python3 benches/peers/arcticdb.py --input /tmp/q.parquet [--column C] [--repeat 3] > arctic.json
+
+With `--uri` it runs against that Arctic URI instead of a temporary LMDB directory, e.g. moto on
+loopback as `.ci/services.sh` starts it (each repeat uses its own library, deleted afterwards;
+`stored_bytes` is then null):
+
+    python3 benches/peers/arcticdb.py --input /tmp/q.parquet \
+        --uri "s3://127.0.0.1:floe-test?port=$PORT&access=floe&secret=floe-secret&path_prefix=arctic"
 """
 
 import argparse
@@ -107,19 +115,20 @@ def same(got, expected):
         return False
 
 
-def once(df, column, lo, hi, expected_range, r):
+def once(df, column, lo, hi, expected_range, r, uri=None):
     from arcticdb import Arctic
 
-    directory = tempfile.mkdtemp(prefix="floe-arcticdb-")
+    directory = None if uri else tempfile.mkdtemp(prefix="floe-arcticdb-")
+    library = f"bench-{os.getpid()}-{r}"
     try:
-        ac = Arctic(f"lmdb://{directory}")
-        lib = ac.get_library("bench", create_if_missing=True)
+        ac = Arctic(uri or f"lmdb://{directory}")
+        lib = ac.get_library(library, create_if_missing=True)
         s, ok = {}, True
         symbol = f"bench-{r}"
         t = time.perf_counter()
         lib.write(symbol, df)
         s["write"] = time.perf_counter() - t
-        size = stored_bytes(directory)
+        size = stored_bytes(directory) if directory else None
 
         t = time.perf_counter()
         got = lib.read(symbol).data
@@ -151,10 +160,14 @@ def once(df, column, lo, hi, expected_range, r):
         got = lib.read(appended).data
         s["read_after_append"] = time.perf_counter() - t
         ok &= same(got, df)
-        del lib, ac
+        del lib
+        if uri:
+            ac.delete_library(library)
+        del ac
         return s, size, bool(ok)
     finally:
-        shutil.rmtree(directory, ignore_errors=True)
+        if directory:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 def main():
@@ -163,6 +176,7 @@ def main():
     p.add_argument("--index", help="index column (default: the first timestamp column)")
     p.add_argument("--column", help="column for the one-column read (default: the first one)")
     p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--uri", help="Arctic URI to run against (default: a temporary LMDB directory)")
     a = p.parse_args()
 
     df, index, raw_bytes = load(a.input, a.index)
@@ -175,21 +189,22 @@ def main():
 
     samples, sizes, verified = [], [], True
     for r in range(max(a.repeat, 1)):
-        s, size, ok = once(df, column, lo, hi, expected_range, r)
+        s, size, ok = once(df, column, lo, hi, expected_range, r, a.uri)
         samples.append(s)
         sizes.append(size)
         verified &= ok
     med = lambda k: statistics.median(s[k] for s in samples)
     print(json.dumps({
-        "implementation": "arcticdb-lmdb",
+        "implementation": "arcticdb-s3" if a.uri and a.uri.startswith("s3") else
+        "arcticdb" if a.uri else "arcticdb-lmdb",
         "input": a.input,
-        "store": "temporary LMDB directory",
+        "store": a.uri.split("?")[0] if a.uri else "temporary LMDB directory",
         "index": index,
         "column": column,
         "repeat": len(samples),
         "rows": n,
         "raw_bytes": raw_bytes,
-        "stored_bytes": int(statistics.median(sizes)),
+        "stored_bytes": None if a.uri else int(statistics.median(sizes)),
         "write_s": med("write"),
         "read_all_s": med("read_all"),
         "read_range_s": med("read_range"),
