@@ -17,6 +17,7 @@ use arrow_array::types::TimestampNanosecondType;
 use arrow_array::{Array, RecordBatch, UInt32Array};
 use arrow_schema::{DataType, TimeUnit};
 use floe::Library;
+use futures::StreamExt;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -503,6 +504,9 @@ fn targets(
     Ok(targets)
 }
 
+/// Symbols staged at once by a multi-symbol load.
+const SYMBOLS_IN_FLIGHT: usize = 8;
+
 /// What storing one symbol gave.
 struct Written {
     rows: u64,
@@ -535,28 +539,38 @@ async fn store(
             stored_bytes: info.stored_bytes,
         }]);
     }
-    let mut staged: Vec<(&str, Vec<String>)> = Vec::with_capacity(targets.len());
-    for t in targets {
-        let mut ids = Vec::with_capacity(t.parts.len());
-        let mut failure = None;
-        for part in &t.parts {
-            match lib.stage(&t.symbol, part).await {
-                Ok(id) => ids.push(id),
-                Err(e) => {
-                    failure = Some(e);
-                    break;
+    // Symbols are staged concurrently (each symbol's parts in file order); a failure anywhere
+    // drops every part this run staged.
+    let results: Vec<(&str, Vec<String>, Option<floe::Error>)> =
+        futures::stream::iter(targets.iter().map(|t| async move {
+            let mut ids = Vec::with_capacity(t.parts.len());
+            for part in &t.parts {
+                match lib.stage(&t.symbol, part).await {
+                    Ok(id) => ids.push(id),
+                    Err(e) => return (t.symbol.as_str(), ids, Some(e)),
                 }
             }
+            progress.phase(format!("staged {}", t.symbol));
+            (t.symbol.as_str(), ids, None)
+        }))
+        .buffered(SYMBOLS_IN_FLIGHT)
+        .collect()
+        .await;
+    let mut staged: Vec<(&str, Vec<String>)> = Vec::with_capacity(targets.len());
+    let mut failure = None;
+    for (symbol, ids, error) in results {
+        staged.push((symbol, ids));
+        if failure.is_none()
+            && let Some(e) = error
+        {
+            failure = Some((symbol, e));
         }
-        staged.push((t.symbol.as_str(), ids));
-        if let Some(e) = failure {
-            discard(lib, &staged).await;
-            return Err(anyhow::Error::new(e).context(format!(
-                "staging {}: nothing was committed, and the parts this import staged were dropped",
-                t.symbol
-            )));
-        }
-        progress.phase(format!("staged {}", t.symbol));
+    }
+    if let Some((symbol, e)) = failure {
+        discard(lib, &staged).await;
+        return Err(anyhow::Error::new(e).context(format!(
+            "staging {symbol}: nothing was committed, and the parts this import staged were dropped"
+        )));
     }
     if args.stage {
         let mut written = Vec::with_capacity(targets.len());
