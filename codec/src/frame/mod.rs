@@ -118,12 +118,20 @@ pub(crate) fn encode<W: Word>(
         let before = positions.len();
         let max = hist.iter().rposition(|&c| c > 0).unwrap_or(0) as u32;
         if width < max {
+            // Branchless: every value is written at the cursor, which moves on only for a
+            // patch (on real feeds about one value in ten is one, too many to predict).
+            let at = positions.len();
+            positions.resize(at + block.len(), 0);
+            highs.resize(at + block.len(), W::ZERO);
+            let mut k = at;
             for (i, &v) in u[..block.len()].iter().enumerate() {
-                if v.bits() > width {
-                    positions.push(i as u16);
-                    highs.push(v.shr(width));
-                }
+                let high = v.shr(width);
+                positions[k] = i as u16;
+                highs[k] = high;
+                k += usize::from(high != W::ZERO);
             }
+            positions.truncate(k);
+            highs.truncate(k);
         }
         counts.push((positions.len() - before) as u16);
         W::pack(width, &u, &mut rows);
