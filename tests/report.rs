@@ -99,14 +99,43 @@ fn results(arch: &str, cpu: &str, cores: usize, k: f64) -> Value {
 
 /// Text of every `<text>` element in an SVG, which must parse as XML.
 fn svg_texts(path: &Path) -> Vec<String> {
+    svg_placed_texts(path).into_iter().map(|(t, _)| t).collect()
+}
+
+/// Text and `y` of every `<text>` element in an SVG, which must parse as XML.
+fn svg_placed_texts(path: &Path) -> Vec<(String, f64)> {
     let text = read(path);
     let doc = roxmltree::Document::parse(&text)
         .unwrap_or_else(|e| panic!("{} is not XML: {e}", path.display()));
     assert_eq!(doc.root_element().tag_name().name(), "svg");
     doc.descendants()
         .filter(|n| n.tag_name().name() == "text")
-        .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+        .filter_map(|n| {
+            let y = n
+                .attribute("y")
+                .and_then(|y| y.parse().ok())
+                .unwrap_or(f64::NAN);
+            n.text().map(|t| (t.trim().to_string(), y))
+        })
         .collect()
+}
+
+/// The `y` of the first `<text>` reading `want`.
+fn y_of(texts: &[(String, f64)], want: &str) -> f64 {
+    texts
+        .iter()
+        .find(|(t, _)| t == want)
+        .map(|(_, y)| *y)
+        .unwrap_or_else(|| panic!("{want} not in {texts:?}"))
+}
+
+/// The part of report.md under the heading that starts with `heading`, up to the next one.
+fn section<'a>(md: &'a str, heading: &str) -> &'a str {
+    let start = md
+        .find(heading)
+        .unwrap_or_else(|| panic!("no {heading} in\n{md}"));
+    let rest = &md[start + heading.len()..];
+    &rest[..rest.find("\n## ").unwrap_or(rest.len())]
 }
 
 #[test]
@@ -172,6 +201,11 @@ fn two_machines_give_two_columns_with_their_own_figures() {
         "an absent layer is skipped with a note"
     );
 
+    let placed = svg_placed_texts(&out.join("e2e-throughput.svg"));
+    assert!(
+        y_of(&placed, "floe write") < y_of(&placed, "parquet-zstd3 read_column"),
+        "bars run top down in report order, floe first"
+    );
     let texts = svg_texts(&out.join("e2e-throughput.svg"));
     for want in [
         &lx,
@@ -190,9 +224,13 @@ fn two_machines_give_two_columns_with_their_own_figures() {
     for want in ["raw", "floe", "parquet-zstd3", "7.00", "21.00"] {
         assert!(texts.iter().any(|t| t == want), "{want} not in {texts:?}");
     }
-    let texts = svg_texts(&out.join("codec-throughput-bytes.svg"));
+    // Results without a group id: the first part of the bench id stands in.
+    let texts = svg_texts(&out.join("codec-decode_column-bytes.svg"));
     assert!(texts.iter().any(|t| t == "4000.00"), "{texts:?}");
-    assert!(md.contains("](e2e-throughput.svg)") && md.contains("](codec-throughput-bytes.svg)"));
+    assert!(texts.iter().any(|t| t == "quotes/floe/bid"), "{texts:?}");
+    assert!(
+        md.contains("](e2e-throughput.svg)") && md.contains("](codec-decode_column-bytes.svg)")
+    );
 }
 
 #[test]
@@ -225,6 +263,25 @@ fn criterion_estimates_and_bare_e2e_json_merge_and_rebuild_from_results() {
             &new.join("estimates.json"),
             &json!({"mean": estimate, "median": estimate, "median_abs_dev": estimate,
                     "slope": null, "std_dev": estimate}),
+        );
+    }
+    // Two groups of the segment bench: each its own chart, under the segment layer.
+    for (dir_name, group, function, median) in [
+        ("quotes/decode_1_thread", "quotes", "decode_1_thread", 1e6),
+        ("wide1000/1_column", "wide1000", "1_column", 4e6),
+    ] {
+        let new = crit.join(dir_name).join("new");
+        std::fs::create_dir_all(&new).unwrap_or_else(|e| panic!("{e}"));
+        write_json(
+            &new.join("benchmark.json"),
+            &json!({"group_id": group, "function_id": function, "value_str": null,
+                "throughput": {"Elements": 1_000_000}, "full_id": dir_name,
+                "directory_name": dir_name, "title": dir_name}),
+        );
+        let estimate = json!({"point_estimate": median, "standard_error": 1.0});
+        write_json(
+            &new.join("estimates.json"),
+            &json!({"mean": estimate, "median": estimate}),
         );
     }
     // A bench whose last run was in --test mode leaves no estimates: ignored.
@@ -262,12 +319,27 @@ fn criterion_estimates_and_bare_e2e_json_merge_and_rebuild_from_results() {
         "512.0 ns · 2000.0 Melem/s"
     );
     assert!(!md.contains("e2e/write"), "{md}");
-    let texts = svg_texts(&out.join("io-throughput-bytes.svg"));
+    // Group `io` in layer io: io-bytes.svg, not io-io-bytes.svg.
+    let texts = svg_texts(&out.join("io-bytes.svg"));
+    assert!(texts.iter().any(|t| t == "one_column_naive"), "{texts:?}");
+    assert!(out.join("codec-encoding-elements.svg").exists());
+    let segment = section(&md, "## Layer segment");
     assert!(
-        texts.iter().any(|t| t == "io/one_column_naive"),
-        "{texts:?}"
+        segment.contains("| quotes/decode_1_thread |  | — | 1.00 ms · 1000.0 Melem/s |"),
+        "{segment}"
     );
-    assert!(out.join("codec-throughput-elements.svg").exists());
+    assert!(
+        segment.contains("](segment-quotes-elements.svg)"),
+        "{segment}"
+    );
+    assert!(
+        segment.contains("](segment-wide1000-elements.svg)"),
+        "{segment}"
+    );
+    assert!(!md.contains("## Layer other"), "{md}");
+    let texts = svg_texts(&out.join("segment-wide1000-elements.svg"));
+    assert!(texts.iter().any(|t| t == "1_column"), "{texts:?}");
+    assert!(texts.iter().any(|t| t == "250.00"), "{texts:?}");
 
     // The report's own results.json rebuilds the same report.
     let again = dir.path().join("two");
@@ -334,4 +406,42 @@ fn saved_e2e_run_reports_the_figures_it_printed() {
     }
     let machine = table_row(&md, &["architecture", ""]);
     assert_eq!(machine[2], std::env::consts::ARCH);
+}
+
+#[test]
+fn a_later_result_from_the_same_machine_replaces_figures_and_input() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (quick, full) = (dir.path().join("quick.json"), dir.path().join("full.json"));
+    let mut first = results("x86_64", "Test Xeon", 8, 1.0);
+    first["e2e"]["input"] = json!("floe gen quotes --rows 200000");
+    let mut second = results("x86_64", "Test Xeon", 8, 2.0);
+    second["e2e"]["input"] = json!("/data/q.parquet");
+    write_json(&quick, &first);
+    write_json(&full, &second);
+    let out = dir.path().join("report");
+    ok(&floe(&[
+        "bench",
+        "report",
+        "--from",
+        p(&quick),
+        p(&full),
+        "--out",
+        p(&out),
+    ]));
+    let md = read(&out.join("report.md"));
+    assert_eq!(
+        table_row(&md, &["floe", "write"])[2..],
+        [format!("{} · {}", ms(0.25), mrows(1000.0, 0.25))]
+    );
+    let lx = label("x86_64", "Test Xeon", 8);
+    assert!(
+        md.contains(&format!(
+            "- {lx}: floe, parquet-lz4, parquet-zstd3: /data/q.parquet, 1000 rows"
+        )),
+        "{md}"
+    );
+    assert!(
+        !md.contains("--rows 200000"),
+        "the replaced result's input is not listed: {md}"
+    );
 }

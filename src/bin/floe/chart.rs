@@ -1,7 +1,9 @@
 //! SVG bar charts for `floe bench report` (plotters, SVG backend only): one horizontal bar per
-//! figure, one colour per machine. This file only draws; which figures to draw is report.rs's.
+//! figure, one colour per machine, floe's bars solid and its peers' pale when a chart has both.
+//! This file only draws; which figures to draw is report.rs's.
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -35,6 +37,15 @@ pub fn chart(
     Ok(())
 }
 
+/// Whether a bar measures floe rather than a peer: its label's first word is floe's
+/// (`floe write`, `floe/bid`, `floe_unpack_u32/3`).
+pub fn is_floe(label: &str) -> bool {
+    label
+        .split([' ', '/', '_'])
+        .next()
+        .is_some_and(|first| first == "floe")
+}
+
 fn draw(
     path: &Path,
     title: &str,
@@ -43,7 +54,11 @@ fn draw(
     bars: &[Bar],
 ) -> Result<(), Box<dyn std::error::Error>> {
     let n = u32::try_from(bars.len())?;
-    let legend = u32::try_from(machines.len())? * 20;
+    // Integer segments include both ends: 0..last gives one row per bar, the first bar on top
+    // (a range of one value draws no label, so a single bar gets an empty row above it).
+    let last = n.saturating_sub(1);
+    let row = |i: usize| last.saturating_sub(u32::try_from(i).unwrap_or(u32::MAX));
+    let legend = (u32::try_from(machines.len())? + 1) * 20;
     let height = 110 + 24 * n + legend;
     let label_width = bars
         .iter()
@@ -63,10 +78,11 @@ fn draw(
         .margin(10)
         .x_label_area_size(40)
         .y_label_area_size(label_width)
-        .build_cartesian_2d(0f64..max, (0u32..n).into_segmented())?;
+        .build_cartesian_2d(0f64..max, (0u32..last.max(1)).into_segmented())?;
     let label_of = |v: &SegmentValue<u32>| match v {
-        SegmentValue::CenterOf(i) => bars
-            .get(*i as usize)
+        SegmentValue::CenterOf(at) => last
+            .checked_sub(*at)
+            .and_then(|i| bars.get(i as usize))
             .map(|b| b.label.chars().take(60).collect())
             .unwrap_or_default(),
         _ => String::new(),
@@ -79,23 +95,33 @@ fn draw(
         .x_desc(unit)
         .draw()?;
     let color = |series: usize| Palette99::pick(series).to_rgba();
+    let mixed = bars.iter().any(|b| is_floe(&b.label)) && !bars.iter().all(|b| is_floe(&b.label));
+    let fill = |b: &Bar| {
+        let c = color(b.series);
+        if mixed && !is_floe(&b.label) {
+            c.mix(0.4).filled()
+        } else {
+            c.filled()
+        }
+    };
     chart.draw_series(bars.iter().enumerate().map(|(i, b)| {
-        let i = i as u32;
+        let i = row(i);
         let mut rect = Rectangle::new(
             [
                 (0.0, SegmentValue::Exact(i)),
                 (b.value, SegmentValue::Exact(i + 1)),
             ],
-            color(b.series).filled(),
+            fill(b),
         );
         rect.set_margin(3, 3, 0, 0);
         rect
     }))?;
+    let value_style = TextStyle::from(("sans-serif", 12)).pos(Pos::new(HPos::Left, VPos::Center));
     chart.draw_series(bars.iter().enumerate().map(|(i, b)| {
         Text::new(
-            format!("{:.2}", b.value),
-            (b.value, SegmentValue::CenterOf(i as u32)),
-            ("sans-serif", 12),
+            format!(" {:.2}", b.value),
+            (b.value, SegmentValue::CenterOf(row(i))),
+            value_style.clone(),
         )
     }))?;
     for (m, name) in machines.iter().enumerate() {
@@ -113,6 +139,35 @@ fn draw(
             ("sans-serif", 13),
         ))?;
     }
+    if mixed {
+        let y = 5 + 20 * i32::try_from(machines.len())?;
+        bottom.draw(&Text::new(
+            "solid: floe · pale: peers",
+            (40 + label_width as i32, y),
+            ("sans-serif", 13),
+        ))?;
+    }
     root.present()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_floe;
+
+    #[test]
+    fn floe_bars_are_told_from_peers_by_their_first_word() {
+        for label in ["floe write", "floe/bid", "floe_unpack_u32/3", "floe_1pct"] {
+            assert!(is_floe(label), "{label}");
+        }
+        for label in [
+            "parquet-zstd3 write",
+            "lz4/bid",
+            "fastlanes_unpack_u32/3",
+            "raw",
+            "floes",
+        ] {
+            assert!(!is_floe(label), "{label}");
+        }
+    }
 }

@@ -21,12 +21,33 @@ const FORMAT: &str = "floe-bench/1";
 /// One row of the machines table: how to print a fact of a machine.
 type MachineFact = fn(&Machine) -> String;
 
-/// Layers, in report order, with the criterion bench file that measures each.
-const LAYERS: [(&str, &str); 4] = [
-    ("codec", "benches/codec.rs"),
-    ("segment", "benches/segment.rs"),
-    ("io", "benches/io.rs"),
-    ("e2e", "benches/e2e.rs"),
+/// Layers, in report order: the criterion bench file that measures each, and the first part of
+/// every group name that file uses (criterion records no file, only group names).
+const LAYERS: [(&str, &str, &[&str]); 4] = [
+    (
+        "codec",
+        "benches/codec.rs",
+        &[
+            "decode_column",
+            "encode_column",
+            "encoding",
+            "bitpack_in_cache",
+        ],
+    ),
+    (
+        "segment",
+        "benches/segment.rs",
+        &[
+            "quotes",
+            "quotes_bytes",
+            "rows_per_segment",
+            "window",
+            "lobster",
+            "wide1000",
+        ],
+    ),
+    ("io", "benches/io.rs", &["io"]),
+    ("e2e", "benches/e2e.rs", &["e2e", "append"]),
 ];
 
 /// `floe bench e2e` keys, in report order; `true` when the operation covers every row, so rows
@@ -87,6 +108,10 @@ pub struct Estimate {
     pub layer: String,
     /// Criterion's full id, `group/function/parameter`.
     pub bench: String,
+    /// Criterion's group id (a prefix of `bench`), which gets its own chart; absent from older
+    /// result files, where the first part of `bench` stands in.
+    #[serde(default)]
+    pub group: Option<String>,
     pub median_ns: f64,
     #[serde(default)]
     pub throughput: Option<Throughput>,
@@ -98,6 +123,16 @@ pub struct Estimate {
 pub enum Throughput {
     Bytes(u64),
     Elements(u64),
+}
+
+impl Estimate {
+    /// The criterion group this bench belongs to.
+    pub fn group_name(&self) -> &str {
+        match &self.group {
+            Some(group) => group,
+            None => self.bench.split('/').next().unwrap_or_default(),
+        }
+    }
 }
 
 impl Results {
@@ -280,6 +315,7 @@ fn estimate(new: &Path) -> anyhow::Result<Option<Estimate>> {
     };
     Ok(Some(Estimate {
         layer: layer_of(group).to_string(),
+        group: (!group.is_empty()).then(|| group.to_string()),
         bench: id,
         median_ns,
         throughput,
@@ -289,14 +325,10 @@ fn estimate(new: &Path) -> anyhow::Result<Option<Estimate>> {
 /// The layer (bench file) a criterion group belongs to, by the group names those files use.
 fn layer_of(group: &str) -> &'static str {
     let first = group.split('/').next().unwrap_or_default();
-    match first {
-        "decode_column" | "encode_column" | "encoding" | "bitpack_in_cache" => "codec",
-        "io" => "io",
-        "e2e" => "e2e",
-        g if g.contains("segment") => "segment",
-        g if g.contains("codec") => "codec",
-        _ => "other",
-    }
+    LAYERS
+        .iter()
+        .find(|(_, _, groups)| groups.contains(&first))
+        .map_or("other", |(layer, _, _)| layer)
 }
 
 /// One `floe bench e2e` result of one implementation.
@@ -330,8 +362,9 @@ struct Column {
     machine: Machine,
     /// e2e figures by implementation (floe, parquet-zstd3, arcticdb-lmdb, ...).
     e2e: BTreeMap<String, Figures>,
-    /// Where the e2e input came from.
-    inputs: Vec<String>,
+    /// Where each implementation's e2e input came from; a later result replaces an earlier one
+    /// together with its figures.
+    inputs: BTreeMap<String, String>,
     /// Criterion estimates by (layer, bench id).
     criterion: BTreeMap<(String, String), Estimate>,
 }
@@ -348,7 +381,7 @@ fn merge(results: &[Results]) -> Vec<Column> {
                     label,
                     machine: r.machine.clone(),
                     e2e: BTreeMap::new(),
-                    inputs: Vec::new(),
+                    inputs: BTreeMap::new(),
                     criterion: BTreeMap::new(),
                 });
                 columns.len() - 1
@@ -364,18 +397,22 @@ fn merge(results: &[Results]) -> Vec<Column> {
                 .get("implementation")
                 .and_then(Value::as_str)
                 .unwrap_or("floe");
+            let input = e2e.get("input").and_then(Value::as_str);
+            let record = |name: &str, figures: Figures, column: &mut Column| {
+                match input {
+                    Some(input) => column
+                        .inputs
+                        .insert(name.to_string(), format!("{input}, {} rows", figures.rows)),
+                    None => column.inputs.remove(name),
+                };
+                column.e2e.insert(name.to_string(), figures);
+            };
             if let Some(peers) = e2e.get("peers").and_then(Value::as_object) {
                 for (peer, v) in peers {
-                    column.e2e.insert(peer.clone(), Figures::of(v, top.rows));
+                    record(peer, Figures::of(v, top.rows), column);
                 }
             }
-            if let Some(input) = e2e.get("input").and_then(Value::as_str) {
-                let input = format!("{name}: {input}, {} rows", top.rows);
-                if !column.inputs.contains(&input) {
-                    column.inputs.push(input);
-                }
-            }
-            column.e2e.insert(name.to_string(), top);
+            record(name, top, column);
         }
         for e in &r.criterion {
             column
@@ -483,7 +520,7 @@ fn render(columns: &[Column], dir: &Path) -> anyhow::Result<String> {
     md.push('\n');
 
     render_e2e(&mut md, columns, &machines, dir)?;
-    for (layer, file) in LAYERS {
+    for (layer, file, _) in LAYERS {
         render_layer(&mut md, columns, &machines, dir, layer, file)?;
     }
     if columns
@@ -519,8 +556,14 @@ fn render_e2e(
         return Ok(());
     }
     for c in columns {
-        for input in &c.inputs {
-            writeln!(md, "- {}: {input}", c.label)?;
+        let mut by_input: BTreeMap<&String, Vec<&str>> = BTreeMap::new();
+        for name in &names {
+            if let Some(input) = c.inputs.get(name) {
+                by_input.entry(input).or_default().push(name);
+            }
+        }
+        for (input, names) in by_input {
+            writeln!(md, "- {}: {}: {input}", c.label, names.join(", "))?;
         }
     }
     writeln!(
@@ -655,7 +698,9 @@ fn render_layer(
         "Median time per iteration and throughput, from criterion's `new/estimates.json`.\n"
     )?;
     md.push_str(&header(&["bench", ""], columns));
-    let mut bars: BTreeMap<&'static str, Vec<Bar>> = BTreeMap::new();
+    // One chart per (group, unit): a layer's groups measure different things, and a chart of
+    // all of them at once (hundreds of bars for the codec layer) cannot be read.
+    let mut bars: Vec<((String, &'static str), Vec<Bar>)> = Vec::new();
     for bench in benches {
         let key = (layer.to_string(), bench.clone());
         let mut cells = vec![bench.clone(), String::new()];
@@ -663,11 +708,22 @@ fn render_layer(
             cells.push(match c.criterion.get(&key) {
                 Some(e) => match throughput(e) {
                     Some((value, unit)) => {
-                        bars.entry(unit).or_default().push(Bar {
-                            label: bench.clone(),
+                        let group = e.group_name().to_string();
+                        let label = bench
+                            .strip_prefix(group.as_str())
+                            .and_then(|rest| rest.strip_prefix('/'))
+                            .unwrap_or(bench)
+                            .to_string();
+                        let key = (group, unit);
+                        let bar = Bar {
+                            label,
                             series: m,
                             value,
-                        });
+                        };
+                        match bars.iter_mut().find(|(k, _)| *k == key) {
+                            Some((_, list)) => list.push(bar),
+                            None => bars.push((key, vec![bar])),
+                        }
                         format!("{} · {value:.1} {unit}", fmt_ns(e.median_ns))
                     }
                     None => fmt_ns(e.median_ns),
@@ -678,13 +734,36 @@ fn render_layer(
         md.push_str(&row(cells));
     }
     md.push('\n');
-    for (unit, bars) in bars {
+    for ((group, unit), mut bars) in bars {
+        bars.sort_by(|a, b| {
+            (parameter(&a.label), &a.label, a.series).cmp(&(
+                parameter(&b.label),
+                &b.label,
+                b.series,
+            ))
+        });
         let suffix = if unit == "MB/s" { "bytes" } else { "elements" };
+        let slug: String = group
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        // `io/s3` in layer io is io-s3, not io-io-s3.
+        let name = if slug == layer || slug.starts_with(&format!("{layer}-")) {
+            slug
+        } else {
+            format!("{layer}-{slug}")
+        };
         chart(
             md,
             dir,
-            &format!("{layer}-throughput-{suffix}.svg"),
-            &format!("{layer} ({file}): throughput, {unit} (higher is better)"),
+            &format!("{name}-{suffix}.svg"),
+            &format!("{layer}, {group}: throughput in {unit} (higher is better)"),
             unit,
             machines,
             &bars,
@@ -693,18 +772,77 @@ fn render_layer(
     Ok(())
 }
 
+/// A bar's sort key in a layer chart: its last `/` part (the column, bit width or segment
+/// size), numbers by value, so one parameter's implementations sit side by side in order.
+fn parameter(label: &str) -> (Option<u64>, &str) {
+    let last = label.rsplit('/').next().unwrap_or_default();
+    (last.parse().ok(), last)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Group names a bench file passes as string literals to `benchmark_group(...)` (plain or
+    /// `format!`) or to segment.rs's `projections(c, ...)` helper, up to the first `/` or `{`.
+    fn groups_in(source: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        for call in ["benchmark_group(", "projections(c, "] {
+            for (at, _) in source.match_indices(call) {
+                let rest = &source[at + call.len()..];
+                let rest = rest.strip_prefix("format!(").unwrap_or(rest);
+                if let Some(literal) = rest.strip_prefix('"') {
+                    let end = literal.find(['"', '/', '{']).unwrap_or(literal.len());
+                    found.push(literal[..end].to_string());
+                }
+            }
+        }
+        found
+    }
+
     #[test]
-    fn groups_map_to_their_bench_files() {
-        assert_eq!(layer_of("decode_column/quotes"), "codec");
-        assert_eq!(layer_of("bitpack_in_cache"), "codec");
-        assert_eq!(layer_of("io"), "io");
-        assert_eq!(layer_of("e2e"), "e2e");
-        assert_eq!(layer_of("segment_decode"), "segment");
+    fn every_group_of_a_bench_file_maps_to_its_layer() {
+        let sources = [
+            ("codec", include_str!("../../../benches/codec.rs")),
+            ("segment", include_str!("../../../benches/segment.rs")),
+            ("io", include_str!("../../../benches/io.rs")),
+            ("e2e", include_str!("../../../benches/e2e.rs")),
+        ];
+        for (layer, source) in sources {
+            let groups = groups_in(source);
+            assert!(!groups.is_empty(), "no groups found for {layer}");
+            for group in groups {
+                assert_eq!(layer_of(&format!("{group}/x")), layer, "group {group}");
+            }
+        }
+        // The segment bench's groups were once reported under "other".
+        assert_eq!(layer_of("quotes_bytes"), "segment");
+        assert_eq!(layer_of("append"), "e2e");
         assert_eq!(layer_of("unheard_of"), "other");
+    }
+
+    #[test]
+    fn chart_bars_sort_by_parameter_numbers_by_value() {
+        let mut labels = vec![
+            "encode/131072",
+            "decode/1048576",
+            "decode/16384",
+            "floe/bid",
+            "lz4/ask",
+            "floe/ask",
+        ];
+        labels.sort_by(|a, b| (parameter(a), a).cmp(&(parameter(b), b)));
+        assert_eq!(
+            labels,
+            [
+                "floe/ask",
+                "lz4/ask",
+                "floe/bid",
+                "decode/16384",
+                "encode/131072",
+                "decode/1048576"
+            ]
+        );
     }
 
     #[test]
@@ -712,6 +850,7 @@ mod tests {
         let e = Estimate {
             layer: "codec".into(),
             bench: "x".into(),
+            group: None,
             median_ns: 2e6,
             throughput: Some(Throughput::Bytes(4_000_000)),
         };
