@@ -2,18 +2,9 @@
 //! delete (range and symbol), prune and gc, and their exit codes.
 
 use std::path::Path;
-use std::process::Output;
 
 use super::floe;
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "floe failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use super::succeeded as ok;
 
 fn rows_of(store: &Path, symbol: &str) -> usize {
     ok(floe(store, &["read", symbol, "--format", "csv"]))

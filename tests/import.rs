@@ -5,15 +5,7 @@ use std::path::PathBuf;
 use std::process::Output;
 
 use super::floe;
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "floe failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use super::succeeded as ok;
 
 /// Runs floe expecting exit code 1 and one line on stderr, which it returns.
 fn user_error(out: Output) -> String {

@@ -33,6 +33,16 @@ pub fn rows_between(batch: &RecordBatch, lo: i64, hi: i64) -> RecordBatch {
     batch.slice(start, end - start)
 }
 
+/// The standard output of a `floe` run that must have succeeded (its stderr in the failure).
+pub fn succeeded(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "floe failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Runs the `floe` binary on the library at `store`.
 pub fn floe(store: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_floe"))

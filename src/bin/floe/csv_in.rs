@@ -7,7 +7,7 @@ use crate::parse::{
     TimeFormat, Value, infer, parse_text,
 };
 use crate::text::{Chunk, first_line, lines, split_fields};
-use anyhow::{Context, bail};
+use anyhow::bail;
 use arrow_array::RecordBatch;
 use std::borrow::Cow;
 use std::path::Path;
@@ -68,18 +68,13 @@ pub fn columns(path: &Path, data: &[u8], options: &CsvOptions) -> anyhow::Result
             }
         }
     }
-    let types = names
-        .iter()
-        .zip(inferred)
-        .map(
-            |(name, inferred)| match options.types.iter().find(|(n, _)| n == name) {
-                Some((_, t)) => *t,
-                None => inferred.resolve().unwrap_or(ColType::Str),
-            },
-        )
-        .collect();
-    let columns = Columns::new(names, types, options.index.as_deref())
-        .with_context(|| format!("{}", path.display()))?;
+    let columns = Columns::settle(
+        path,
+        names,
+        inferred,
+        &options.types,
+        options.index.as_deref(),
+    )?;
     Ok((columns, start))
 }
 

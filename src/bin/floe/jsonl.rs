@@ -8,7 +8,6 @@ use crate::parse::{
     TimeFormat, Value, parse_rfc3339, parse_text,
 };
 use crate::text::{Chunk, lines};
-use anyhow::Context;
 use simd_json::ValueType;
 use simd_json::prelude::{TypedValue, ValueAsScalar, ValueIntoString, Writable};
 use simd_json::tape::Value as Json;
@@ -89,18 +88,7 @@ pub fn columns(path: &Path, data: &[u8], options: &JsonOptions) -> anyhow::Resul
             types.push(Inferred::default());
         }
     }
-    let types = names
-        .iter()
-        .zip(types)
-        .map(
-            |(name, inferred)| match options.types.iter().find(|(n, _)| n == name) {
-                Some((_, t)) => *t,
-                None => inferred.resolve().unwrap_or(ColType::Str),
-            },
-        )
-        .collect();
-    let columns = Columns::new(names, types, options.index.as_deref())
-        .with_context(|| format!("{}", path.display()))?;
+    let columns = Columns::settle(path, names, types, &options.types, options.index.as_deref())?;
     let positions = columns
         .names
         .iter()

@@ -418,6 +418,29 @@ pub struct Columns {
 }
 
 impl Columns {
+    /// Columns from what the first rows showed: a type given with `--columns-types` wins, else
+    /// the inferred one (str when nothing was seen); then the index is settled as in `new`.
+    pub fn settle(
+        path: &std::path::Path,
+        names: Vec<String>,
+        inferred: Vec<Inferred>,
+        given: &[(String, ColType)],
+        index: Option<&str>,
+    ) -> anyhow::Result<Columns> {
+        let types = names
+            .iter()
+            .zip(inferred)
+            .map(
+                |(name, inferred)| match given.iter().find(|(n, _)| n == name) {
+                    Some((_, t)) => *t,
+                    None => inferred.resolve().unwrap_or(ColType::Str),
+                },
+            )
+            .collect();
+        use anyhow::Context as _;
+        Columns::new(names, types, index).with_context(|| format!("{}", path.display()))
+    }
+
     /// Settles the index: `--index` if given (made a timestamp), else the first timestamp.
     pub fn new(
         names: Vec<String>,
