@@ -27,8 +27,8 @@
 //! # Ok::<(), floe_codec::Error>(())
 //! ```
 
-// `unsafe` is denied everywhere except the per-architecture leaf module `bitpack::x86`, which
-// calls AVX2 builds of the portable kernels after run-time detection.
+// `unsafe` is denied everywhere except the per-architecture leaf modules (`bitpack::x86`,
+// `frame::x86`), which call AVX2 builds of the portable kernels after run-time detection.
 #![deny(unsafe_code)]
 
 mod alp;

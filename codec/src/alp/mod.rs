@@ -29,7 +29,8 @@ macro_rules! alp_float {
 
             /// `d` if `v` survives the round trip with `(e, f)`; `div` decodes by dividing by
             /// `10^e` (exact for values parsed from decimal text) instead of multiplying by `10^-e`.
-            #[inline(always)]
+            /// The plain statement of what [`encode_fast`] computes, kept as its test oracle.
+            #[cfg(test)]
             pub(crate) fn encode_one(v: $f, e: u8, f: u8, div: bool) -> Option<$i> {
                 let x = v * POW10[e as usize] * FRAC10[f as usize];
                 if x.is_nan() || x.abs() >= $limit {
@@ -39,7 +40,7 @@ macro_rules! alp_float {
                 (decode_one(d, e, f, div).to_bits() == v.to_bits()).then_some(d)
             }
 
-            #[inline(always)]
+            #[cfg(test)]
             pub(crate) fn decode_one(d: $i, e: u8, f: u8, div: bool) -> $f {
                 if div {
                     d as $f * POW10[f as usize] / POW10[e as usize]
@@ -48,17 +49,42 @@ macro_rules! alp_float {
                 }
             }
 
+            /// [`encode_one`] without a branch, so loops over it vectorise: the integer and
+            /// whether it survives the round trip (the integer is meaningless when it does not).
+            /// The same arithmetic in the same order, so the two always agree: the rounded
+            /// value `r` is integral and below 2^51, hence `d as float == r`, and `d` is read
+            /// from the bits of `r + magic`, whose last place is 1.
+            #[inline(always)]
+            pub(crate) fn encode_fast<const DIV: bool>(v: $f, p: $f, q: $f, fe: $f, ff: $f) -> ($i, bool) {
+                // p = 10^e, q = 10^-f (encode); fe = 10^f, ff = 10^-e or 10^e (decode).
+                let x = v * p * q;
+                let m = x + $magic;
+                let r = m - $magic;
+                let d = (m.to_bits() as $i).wrapping_sub((($magic) as $f).to_bits() as $i);
+                let back = if DIV { r * fe / ff } else { r * fe * ff };
+                (d, (x.abs() < $limit) & (back.to_bits() == v.to_bits()))
+            }
+
+            /// The factors [`encode_fast`] takes for `(e, f, div)`.
+            #[inline(always)]
+            pub(crate) fn factors(e: u8, f: u8, div: bool) -> ($f, $f, $f, $f) {
+                let back = if div { POW10[e as usize] } else { FRAC10[e as usize] };
+                (POW10[e as usize], FRAC10[f as usize], POW10[f as usize], back)
+            }
+
             /// Exceptions and the bit width of the integer range for `(e, f)` over `sample`.
             pub(crate) fn trial(sample: &[$f], e: u8, f: u8, div: bool) -> (usize, u32) {
+                if div { trial_with::<true>(sample, e, f) } else { trial_with::<false>(sample, e, f) }
+            }
+
+            fn trial_with<const DIV: bool>(sample: &[$f], e: u8, f: u8) -> (usize, u32) {
+                let (p, q, fe, ff) = factors(e, f, DIV);
                 let (mut lo, mut hi, mut exc) = (<$i>::MAX, <$i>::MIN, 0usize);
                 for &v in sample {
-                    match encode_one(v, e, f, div) {
-                        Some(d) => {
-                            lo = lo.min(d);
-                            hi = hi.max(d);
-                        }
-                        None => exc += 1,
-                    }
+                    let (d, ok) = encode_fast::<DIV>(v, p, q, fe, ff);
+                    lo = lo.min(if ok { d } else { <$i>::MAX });
+                    hi = hi.max(if ok { d } else { <$i>::MIN });
+                    exc += usize::from(!ok);
                 }
                 let width = if lo > hi { 0 } else { <$u>::BITS - (hi.wrapping_sub(lo) as $u).leading_zeros() };
                 (exc, width)
@@ -95,20 +121,38 @@ macro_rules! alp_float {
 
             /// Integers (exceptions filled with the previous integer), exception positions and bits.
             pub(crate) fn split(values: &[$f], e: u8, f: u8, div: bool) -> (Vec<$u>, Vec<u32>, Vec<$u>) {
-                let mut ints = Vec::with_capacity(values.len());
+                if div { split_with::<true>(values, e, f) } else { split_with::<false>(values, e, f) }
+            }
+
+            /// [`split`] in blocks: one branch-free pass computes every integer and flags the
+            /// exceptions, and only a block that has one is walked again to record it.
+            fn split_with<const DIV: bool>(values: &[$f], e: u8, f: u8) -> (Vec<$u>, Vec<u32>, Vec<$u>) {
+                const STEP: usize = 1024;
+                let (p, q, fe, ff) = factors(e, f, DIV);
+                let mut ints: Vec<$u> = vec![0; values.len()];
                 let (mut pos, mut raw) = (Vec::new(), Vec::new());
-                let mut fill: $i = 0;
-                for (i, &v) in values.iter().enumerate() {
-                    match encode_one(v, e, f, div) {
-                        Some(d) => {
-                            fill = d;
-                            ints.push(d as $u);
+                let mut bad = [false; STEP];
+                let mut fill: $u = 0;
+                for (c, (vals, out)) in values.chunks(STEP).zip(ints.chunks_mut(STEP)).enumerate() {
+                    let mut any = false;
+                    for ((&v, d), b) in vals.iter().zip(out.iter_mut()).zip(bad.iter_mut()) {
+                        let (int, ok) = encode_fast::<DIV>(v, p, q, fe, ff);
+                        *d = int as $u;
+                        *b = !ok;
+                        any |= !ok;
+                    }
+                    if any {
+                        for (i, (d, &v)) in out.iter_mut().zip(vals).enumerate() {
+                            if bad[i] {
+                                *d = fill;
+                                pos.push((c * STEP + i) as u32);
+                                raw.push(v.to_bits());
+                            } else {
+                                fill = *d;
+                            }
                         }
-                        None => {
-                            ints.push(fill as $u);
-                            pos.push(i as u32);
-                            raw.push(v.to_bits());
-                        }
+                    } else if let Some(&last) = out.last() {
+                        fill = last;
                     }
                 }
                 (ints, pos, raw)
@@ -347,4 +391,102 @@ pub(crate) fn open<W: Word>(
         done: 0,
         next: 0,
     })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{f32s, f64s};
+
+    /// Values at every edge of the fast path: decimals, the rounding limit and its neighbours,
+    /// signed zeros, NaN payloads, infinities, subnormals and LOBSTER's dummy prices.
+    fn edges64() -> Vec<f64> {
+        let mut v = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.1,
+            0.3,
+            101.25,
+            -101.25,
+            9_999_999_999.0,
+            -9_999_999_999.0,
+            f64::NAN,
+            -f64::NAN,
+            f64::from_bits(0x7ff8_0000_dead_beef),
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::MAX,
+            f64::MIN,
+            1e300,
+            1e-300,
+        ];
+        for k in [51, 52, 53] {
+            let p = (1u64 << k) as f64;
+            v.extend([p, -p, p - 0.5, p + 1.0, -(p - 0.5), p - 1.0]);
+        }
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..4000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            v.push((x % 10_000_000) as f64 / 100.0);
+            v.push(f64::from_bits(x));
+            v.push((x as i64 >> 11) as f64 * 1e-6);
+        }
+        v
+    }
+
+    #[test]
+    fn the_fast_f64_path_agrees_with_the_plain_one() {
+        for v in edges64() {
+            for e in 0..=f64s::MAX_E {
+                for f in 0..=e {
+                    for div in [false, true] {
+                        let (p, q, fe, ff) = f64s::factors(e, f, div);
+                        let (d, ok) = if div {
+                            f64s::encode_fast::<true>(v, p, q, fe, ff)
+                        } else {
+                            f64s::encode_fast::<false>(v, p, q, fe, ff)
+                        };
+                        let plain = f64s::encode_one(v, e, f, div);
+                        assert_eq!(
+                            ok.then_some(d),
+                            plain,
+                            "{v:e} ({:#x}) e={e} f={f} div={div}",
+                            v.to_bits()
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_f32_path_agrees_with_the_plain_one() {
+        for v in edges64() {
+            let v = v as f32;
+            for e in 0..=f32s::MAX_E {
+                for f in 0..=e {
+                    for div in [false, true] {
+                        let (p, q, fe, ff) = f32s::factors(e, f, div);
+                        let (d, ok) = if div {
+                            f32s::encode_fast::<true>(v, p, q, fe, ff)
+                        } else {
+                            f32s::encode_fast::<false>(v, p, q, fe, ff)
+                        };
+                        let plain = f32s::encode_one(v, e, f, div);
+                        assert_eq!(
+                            ok.then_some(d),
+                            plain,
+                            "{v:e} ({:#x}) e={e} f={f} div={div}",
+                            v.to_bits()
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

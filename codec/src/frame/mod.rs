@@ -22,6 +22,9 @@ use crate::encoding::decode_words;
 use crate::word::{Word, get_words, put_words};
 use crate::{Error, Result};
 
+#[cfg(target_arch = "x86_64")]
+mod x86;
+
 /// Estimated bits one patch costs beyond its high bits: its position and its share of counts.
 const PATCH_BITS: u64 = 14;
 
@@ -108,31 +111,8 @@ pub(crate) fn encode<W: Word>(
     let mut u = [W::ZERO; BLOCK];
     let mut rows = [W::ZERO; BLOCK];
     for block in values.chunks(BLOCK) {
-        let base = block_min(block, kind);
-        for (d, &v) in u.iter_mut().zip(block) {
-            *d = v.wsub(base);
-        }
-        u[block.len()..].fill(W::ZERO);
-        let hist = bit_histogram(&u[..block.len()]);
-        let (width, _) = best_width(&hist, block.len(), patches);
         let before = positions.len();
-        let max = hist.iter().rposition(|&c| c > 0).unwrap_or(0) as u32;
-        if width < max {
-            // Branchless: every value is written at the cursor, which moves on only for a
-            // patch (on real feeds about one value in ten is one, too many to predict).
-            let at = positions.len();
-            positions.resize(at + block.len(), 0);
-            highs.resize(at + block.len(), W::ZERO);
-            let mut k = at;
-            for (i, &v) in u[..block.len()].iter().enumerate() {
-                let high = v.shr(width);
-                positions[k] = i as u16;
-                highs[k] = high;
-                k += usize::from(high != W::ZERO);
-            }
-            positions.truncate(k);
-            highs.truncate(k);
-        }
+        let (base, width) = prepare(block, kind, patches, &mut u, &mut positions, &mut highs);
         counts.push((positions.len() - before) as u16);
         W::pack(width, &u, &mut rows);
         put_words(
@@ -156,6 +136,90 @@ pub(crate) fn encode<W: Word>(
     }
     out.extend_from_slice(&packed);
     Ok(())
+}
+
+/// [`prepare_block`] through the instruction-set leaf when the CPU has it.
+#[inline]
+fn prepare<W: Word>(
+    block: &[W],
+    kind: Kind,
+    patches: bool,
+    u: &mut [W; BLOCK],
+    positions: &mut Vec<u16>,
+    highs: &mut Vec<W>,
+) -> (W, u32) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(r) = x86::prepare_block(block, kind, patches, u, positions, highs) {
+        return r;
+    }
+    prepare_block(block, kind, patches, u, positions, highs)
+}
+
+/// One block's encoding work before packing: subtracts the block minimum into `u` (zeroing the
+/// tail of a short block), chooses the width from the bit-length histogram and appends the
+/// patches (position, high bits) of the values wider than it. Returns the base and the width.
+#[inline(always)]
+pub(crate) fn prepare_block<W: Word>(
+    block: &[W],
+    kind: Kind,
+    patches: bool,
+    u: &mut [W; BLOCK],
+    positions: &mut Vec<u16>,
+    highs: &mut Vec<W>,
+) -> (W, u32) {
+    let base = block_min(block, kind);
+    for (d, &v) in u.iter_mut().zip(block) {
+        *d = v.wsub(base);
+    }
+    u[block.len()..].fill(W::ZERO);
+    let hist = bit_histogram(&u[..block.len()]);
+    let (width, _) = best_width(&hist, block.len(), patches);
+    let max = hist.iter().rposition(|&c| c > 0).unwrap_or(0) as u32;
+    if width < max {
+        collect_patches(&u[..block.len()], width, positions, highs);
+    }
+    (base, width)
+}
+
+/// Appends the position and high bits of every value of `u` wider than `width`. One branch-free
+/// pass flags them a byte each. When patches are sparse the flags are then read eight at a time,
+/// so the walk costs one step per patch and per eight values rather than a step per value.
+#[inline(always)]
+fn collect_patches<W: Word>(u: &[W], width: u32, positions: &mut Vec<u16>, highs: &mut Vec<W>) {
+    let mut flags = [0u8; BLOCK];
+    for (f, &v) in flags.iter_mut().zip(u) {
+        *f = u8::from(v.shr(width) != W::ZERO);
+    }
+    let count: usize = flags.iter().map(|&f| usize::from(f)).sum();
+    if count * 4 > u.len() {
+        // Dense: every value is written at the cursor, which moves on only for a patch (too
+        // many patches to predict, and too many for the walk to skip much).
+        let at = positions.len();
+        positions.resize(at + u.len(), 0);
+        highs.resize(at + u.len(), W::ZERO);
+        let mut k = at;
+        for (i, (&v, &f)) in u.iter().zip(&flags).enumerate() {
+            positions[k] = i as u16;
+            highs[k] = v.shr(width);
+            k += usize::from(f);
+        }
+        positions.truncate(k);
+        highs.truncate(k);
+        return;
+    }
+    positions.reserve(count);
+    highs.reserve(count);
+    for (w, eight) in flags.chunks_exact(8).enumerate() {
+        let mut word = u64::from_le_bytes([
+            eight[0], eight[1], eight[2], eight[3], eight[4], eight[5], eight[6], eight[7],
+        ]);
+        while word != 0 {
+            let i = w * 8 + (word.trailing_zeros() / 8) as usize;
+            positions.push(i as u16);
+            highs.push(u[i].shr(width));
+            word &= word - 1;
+        }
+    }
 }
 
 /// The packed blocks with their widths, bases and patches, unpacked one block per call.
@@ -350,4 +414,82 @@ pub(crate) fn summary(payload: &[u8], len: usize) -> String {
         widths.iter().max().copied().unwrap_or(0),
     );
     format!("w{lo}..{hi}, {patches} patches")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BLOCK, prepare, prepare_block};
+    use crate::cascade::Kind;
+    use crate::word::Word;
+
+    /// Blocks that take every branch of the kernel: constant, narrow, sparse and dense
+    /// patches, negative values in signed order, full width, and a short last block.
+    fn blocks<W: Word>() -> Vec<Vec<W>> {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut out = vec![vec![W::from_u64(7); BLOCK]];
+        for every in [1000, 50, 9, 3, 1] {
+            let b: Vec<W> = (0..BLOCK)
+                .map(|i| {
+                    let r = next();
+                    let wide = i % every == 0;
+                    W::from_u64(if wide { r } else { r & 0x3f })
+                })
+                .collect();
+            out.push(b);
+        }
+        out.push((0..BLOCK).map(|_| W::from_u64(next())).collect());
+        out.push((0..333).map(|_| W::from_u64(next() & 0xfff)).collect());
+        out
+    }
+
+    fn same_as_portable<W: Word>() {
+        for block in blocks::<W>() {
+            for kind in [Kind::Unsigned, Kind::Signed] {
+                for patches in [false, true] {
+                    let (mut u1, mut p1, mut h1) = ([W::ZERO; BLOCK], vec![3u16], vec![W::MAX]);
+                    let (mut u2, mut p2, mut h2) = ([W::ZERO; BLOCK], vec![3u16], vec![W::MAX]);
+                    let fast = prepare(&block, kind, patches, &mut u1, &mut p1, &mut h1);
+                    let portable = prepare_block(&block, kind, patches, &mut u2, &mut p2, &mut h2);
+                    let what = format!("{} values, {kind:?}, patches {patches}", block.len());
+                    assert_eq!(fast, portable, "{what}");
+                    assert_eq!(u1, u2, "{what}");
+                    assert_eq!((p1, h1), (p2, h2), "{what}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_dispatched_block_kernel_matches_the_portable_build() {
+        same_as_portable::<u8>();
+        same_as_portable::<u16>();
+        same_as_portable::<u32>();
+        same_as_portable::<u64>();
+    }
+
+    /// Patches are exactly the values wider than the chosen width, in order, sparse or dense.
+    #[test]
+    fn patches_are_the_values_wider_than_the_width() {
+        for block in blocks::<u64>() {
+            let (mut u, mut pos, mut highs) = ([0u64; BLOCK], Vec::new(), Vec::new());
+            let (base, width) =
+                prepare_block(&block, Kind::Unsigned, true, &mut u, &mut pos, &mut highs);
+            let expect: Vec<(u16, u64)> = block
+                .iter()
+                .enumerate()
+                .filter_map(|(i, &v)| {
+                    let high = (v - base).checked_shr(width).unwrap_or(0);
+                    (high != 0).then_some((i as u16, high))
+                })
+                .collect();
+            let got: Vec<(u16, u64)> = pos.into_iter().zip(highs).collect();
+            assert_eq!(got, expect, "{} values, width {width}", block.len());
+        }
+    }
 }

@@ -14,6 +14,34 @@ use crate::{Error, Result};
 
 /// Run values and lengths of `values`.
 pub(crate) fn runs<W: Word>(values: &[W]) -> (Vec<W>, Vec<u32>) {
+    let Some((&last, head)) = values.split_last() else {
+        return (Vec::new(), Vec::new());
+    };
+    if u32::try_from(values.len()).is_err() {
+        return runs_capped(values);
+    }
+    // Branch-free: each value is written at the cursor as its run's value and end, and the
+    // cursor moves on only where the next value differs.
+    let count = count_runs(values);
+    let mut vals = vec![W::ZERO; count];
+    let mut ends = vec![0u32; count];
+    let mut k = 0;
+    for (i, (&v, &next)) in head.iter().zip(&values[1..]).enumerate() {
+        vals[k] = v;
+        ends[k] = i as u32 + 1;
+        k += usize::from(v != next);
+    }
+    vals[count - 1] = last;
+    ends[count - 1] = values.len() as u32;
+    let mut start = 0;
+    for end in &mut ends {
+        (*end, start) = (*end - start, *end);
+    }
+    (vals, ends)
+}
+
+/// [`runs`] for streams so long that a run may need splitting at `u32::MAX`.
+fn runs_capped<W: Word>(values: &[W]) -> (Vec<W>, Vec<u32>) {
     let mut vals = Vec::new();
     let mut lens: Vec<u32> = Vec::new();
     for &v in values {
@@ -30,7 +58,21 @@ pub(crate) fn runs<W: Word>(values: &[W]) -> (Vec<W>, Vec<u32>) {
 
 /// Number of runs, without building them.
 pub(crate) fn count_runs<W: Word>(values: &[W]) -> usize {
-    values.windows(2).filter(|w| w[0] != w[1]).count() + usize::from(!values.is_empty())
+    if values.is_empty() {
+        return 0;
+    }
+    // Counted in u32 per stretch of 2^16 so the comparison loop vectorises.
+    let changes: usize = values[1..]
+        .chunks(1 << 16)
+        .zip(values.chunks(1 << 16))
+        .map(|(next, prev)| {
+            next.iter()
+                .zip(prev)
+                .map(|(a, b)| u32::from(a != b))
+                .sum::<u32>() as usize
+        })
+        .sum();
+    changes + 1
 }
 
 /// Appends the payload for words.

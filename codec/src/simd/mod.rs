@@ -1,10 +1,10 @@
 //! The one runtime choice between the portable kernels and an instruction-set leaf module.
 //!
 //! Every kernel is plain Rust that auto-vectorises at the target's baseline (SSE2 on x86_64,
-//! NEON on aarch64). On x86_64 the same kernels are also compiled a second time with AVX2
-//! enabled (`bitpack::x86`), and used when the CPU has AVX2. The choice is made once, on first
-//! use: `FLOE_CODEC_SIMD=scalar` in the environment, or [`force_scalar`], keeps the portable path,
-//! so it is tested and measurable on any machine. This module owns only that choice; it must not
+//! NEON on aarch64). On x86_64 the same kernels are also compiled a second time with AVX2 and
+//! LZCNT enabled (the `x86` leaf modules), and used when the CPU has both. The choice is made
+//! once, on first use: `FLOE_CODEC_SIMD=scalar` in the environment, or [`force_scalar`], keeps the
+//! portable path, so it is tested and measurable on any machine. This module owns only that choice; it must not
 //! contain kernels.
 
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 pub enum Level {
     /// The portable kernels, compiled for the target's baseline.
     Scalar,
-    /// The same kernels compiled with AVX2 (x86_64 only).
+    /// The same kernels compiled with AVX2 and LZCNT (x86_64 only).
     Avx2,
 }
 
@@ -29,7 +29,10 @@ fn detect() -> u8 {
     let forced = std::env::var("FLOE_CODEC_SIMD").is_ok_and(|v| v.eq_ignore_ascii_case("scalar"));
     #[cfg(target_arch = "x86_64")]
     {
-        if !forced && std::arch::is_x86_feature_detected!("avx2") {
+        if !forced
+            && std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("lzcnt")
+        {
             return AVX2;
         }
     }
