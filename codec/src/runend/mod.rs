@@ -124,12 +124,24 @@ pub(crate) fn decode<W: Word>(
     let vals = decode_words::<W>(chunk, nruns, at, depth + 1)?;
     let lens = lengths(&mut r, nruns, len, depth)?;
     r.finish("run-length")?;
-    let mut out = zeroed::<W>(len, base)?;
+    // Runs of real feeds are short (a size that holds for one or two quotes): each run stores
+    // eight copies unconditionally and moves on by its length, so the loop has no
+    // unpredictable branch; the padding past `len` absorbs the overshoot and is cut off.
+    const SHORT: usize = 8;
+    let mut out = zeroed::<W>(len + SHORT, base)?;
     let mut i = 0;
     for (&v, &n) in vals.iter().zip(&lens) {
-        out[i..i + n as usize].fill(v);
-        i += n as usize;
+        let n = n as usize;
+        if let Some(eight) = out.get_mut(i..i + SHORT)
+            && n <= SHORT
+        {
+            eight.fill(v);
+        } else {
+            out[i..i + n].fill(v);
+        }
+        i += n;
     }
+    out.truncate(len);
     Ok(out)
 }
 
