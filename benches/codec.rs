@@ -13,6 +13,10 @@ use floe_codec::{Encoding, PhysicalType, Values, decode, describe_tree, encode};
 use std::hint::black_box;
 use std::time::Duration;
 
+/// The allocator the `floe` binary uses (see its main.rs), so these figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Rows per segment slice, as floe writes them.
 const SEGMENT_ROWS: usize = 131_072;
 

@@ -9,6 +9,10 @@ use floe::{Library, ReadOptions};
 use floe_datasets::Spec;
 use std::hint::black_box;
 
+/// The allocator the `floe` binary uses (see its main.rs), so these figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn rows() -> usize {
     std::env::var("FLOE_BENCH_ROWS")
         .ok()

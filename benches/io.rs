@@ -29,6 +29,10 @@ use floe_io::object_store::memory::InMemory;
 use floe_io::{CountingStore, Latency, LatencyStore, LocalRead, Store};
 use futures::{StreamExt, TryStreamExt};
 
+/// The allocator the `floe` binary uses (see its main.rs), so these figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const NAIVE_IN_FLIGHT: usize = 10;
 const SYMBOL: &str = "Q";
 

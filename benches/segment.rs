@@ -19,6 +19,10 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The allocator the `floe` binary uses (see its main.rs), so these figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// floe's default rows per segment.
 const SEGMENT_ROWS: usize = 131_072;
 

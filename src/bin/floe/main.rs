@@ -26,6 +26,11 @@ use floe::Library;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// mimalloc keeps freed pages for reuse, so decoding into fresh buffers does not pay a page
+/// fault per 4 KiB on every read, which on glibc's allocator also serialises worker threads.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Where the library lives when neither --store nor FLOE_STORE says.
 const DEFAULT_STORE: &str = "./floe-data";
 
