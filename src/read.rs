@@ -12,8 +12,8 @@ use futures::{StreamExt, TryStreamExt, stream};
 use std::ops::{Bound, Range, RangeBounds};
 use std::sync::Arc;
 
-/// Segments fetched and decoded at once by one read.
-const SEGMENTS_IN_FLIGHT: usize = 16;
+/// Segments fetched and decoded ahead by a streaming read, which bounds its memory.
+const STREAM_SEGMENTS_IN_FLIGHT: usize = 16;
 
 /// What to read. The default is every row and column of the latest version.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -169,7 +169,10 @@ impl Library {
     /// # Ok(()) }
     /// ```
     pub async fn read(&self, symbol: &str, options: &ReadOptions) -> Result<Frame> {
-        let stream = self.read_stream(symbol, options).await?;
+        // The whole result is held anyway, so only the store's own cap bounds the segments in
+        // flight: on a cloud store every segment of a symbol's read starts in one round trip.
+        let in_flight = self.store.max_in_flight().max(STREAM_SEGMENTS_IN_FLIGHT);
+        let stream = self.stream(symbol, options, in_flight).await?;
         Ok(Frame {
             version: stream.version,
             schema: stream.schema,
@@ -196,6 +199,17 @@ impl Library {
     /// # Ok(()) }
     /// ```
     pub async fn read_stream(&self, symbol: &str, options: &ReadOptions) -> Result<ReadStream> {
+        self.stream(symbol, options, STREAM_SEGMENTS_IN_FLIGHT)
+            .await
+    }
+
+    /// A read with up to `in_flight` segments fetched and decoded ahead of the consumer.
+    async fn stream(
+        &self,
+        symbol: &str,
+        options: &ReadOptions,
+        in_flight: usize,
+    ) -> Result<ReadStream> {
         let esc = symbol::escape(symbol)?;
         let manifest = match &options.as_of {
             Some(AsOf::Version(version)) => self.manifest_at(symbol, &esc, *version).await?,
@@ -271,7 +285,7 @@ impl Library {
                 let (lib, esc, plan) = (lib.clone(), esc.clone(), plan.clone());
                 async move { lib.read_segment(&esc, segment, window, plan).await }
             })
-            .buffered(SEGMENTS_IN_FLIGHT)
+            .buffered(in_flight)
             .try_filter(|b| futures::future::ready(b.num_rows() > 0))
             .boxed();
         Ok(ReadStream {

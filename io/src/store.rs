@@ -211,6 +211,11 @@ impl Store {
         }
     }
 
+    /// The cap on requests in flight (see [`with_max_in_flight`](Self::with_max_in_flight)).
+    pub fn max_in_flight(&self) -> usize {
+        self.max_in_flight
+    }
+
     /// Plans [`get_ranges`](Self::get_ranges) with `planner` from now on (this store and clones
     /// made from it afterwards). Defaults: on a cloud store (and one from
     /// [`from_object_store`](Self::from_object_store)) gaps up to 1 MiB bridged, parts of 8-16
