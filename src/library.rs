@@ -13,7 +13,7 @@ use futures::{StreamExt, stream};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::ops::RangeBounds;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Symbols a batch operation works on at once.
 const BATCH_IN_FLIGHT: usize = 16;
@@ -116,6 +116,8 @@ impl WriteOptions {
 pub(crate) struct Chain {
     /// Versions with a manifest, newest first.
     pub versions: Vec<u64>,
+    /// What the listing said about the newest manifest object: it names that object's content.
+    pub newest_seen: Option<Seen>,
     /// Versions with a prune mark, and when the mark was written (store clock, ns).
     pub pruned: HashMap<u64, i64>,
 }
@@ -143,6 +145,46 @@ pub struct Library {
     pub(crate) store: Store,
     pub(crate) config: Arc<LibraryConfig>,
     pub(crate) clock: Clock,
+    /// Latest manifests this client has read, so a read of an unchanged symbol skips the GET.
+    manifests: Arc<Mutex<ManifestCache>>,
+}
+
+/// Size, write time and entity tag of a listed manifest object. A manifest is written once
+/// (put-if-absent) and never changed; only if its key were deleted and written again could its
+/// content change, and then this changes with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Seen {
+    size: u64,
+    last_modified_ns: i64,
+    e_tag: Option<String>,
+}
+
+/// Manifests by (escaped symbol, version), each with what the listing said when it was read.
+#[derive(Default)]
+struct ManifestCache {
+    entries: HashMap<(String, u64), (Seen, Manifest)>,
+}
+
+/// Entries kept before the cache starts over: one per symbol read recently.
+const CACHED_MANIFESTS: usize = 256;
+
+impl ManifestCache {
+    fn get(&self, esc: &str, version: u64, seen: &Seen) -> Option<Manifest> {
+        match self.entries.get(&(esc.to_owned(), version)) {
+            Some((s, m)) if s == seen => Some(m.clone()),
+            _ => None,
+        }
+    }
+
+    fn put(&mut self, esc: &str, seen: Seen, manifest: &Manifest) {
+        if self.entries.len() >= CACHED_MANIFESTS {
+            self.entries.clear();
+        }
+        // One entry per symbol: its newest version replaces the older ones.
+        self.entries.retain(|(e, _), _| e != esc);
+        self.entries
+            .insert((esc.to_owned(), manifest.version), (seen, manifest.clone()));
+    }
 }
 
 impl std::fmt::Debug for Library {
@@ -185,6 +227,7 @@ impl Library {
             store,
             config: Arc::new(config),
             clock,
+            manifests: Arc::default(),
         })
     }
 
@@ -363,16 +406,32 @@ impl Library {
     }
 
     /// The newest manifest of a symbol (a tombstone included), `None` if it has none. One LIST
-    /// and one GET.
+    /// and one GET; the GET is skipped when this client read that very manifest object before
+    /// (same version, and the listing shows the same size, write time and entity tag).
     pub(crate) async fn latest_manifest(
         &self,
         symbol: &str,
         esc: &str,
     ) -> Result<Option<Manifest>> {
-        match self.chain(esc).await?.newest() {
-            Some(version) => self.manifest_at(symbol, esc, version).await.map(Some),
-            None => Ok(None),
+        let chain = self.chain(esc).await?;
+        let Some(version) = chain.newest() else {
+            return Ok(None);
+        };
+        if let Some(seen) = &chain.newest_seen
+            && let Some(hit) = self.cached_manifests().get(esc, version, seen)
+        {
+            return Ok(Some(hit));
         }
+        let manifest = self.manifest_at(symbol, esc, version).await?;
+        if let Some(seen) = chain.newest_seen {
+            self.cached_manifests().put(esc, seen, &manifest);
+        }
+        Ok(Some(manifest))
+    }
+
+    fn cached_manifests(&self) -> std::sync::MutexGuard<'_, ManifestCache> {
+        // A poisoned lock only means another read panicked; the map itself is intact.
+        self.manifests.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The newest manifest of a live symbol, else [`Error::SymbolNotFound`].
@@ -458,6 +517,7 @@ impl Library {
     pub(crate) async fn chain(&self, esc: &str) -> Result<Chain> {
         let objects = self.store.list(&keys::versions_dir(esc)).await?;
         let mut chain = Chain::default();
+        let mut newest: Option<(u64, &floe_io::ObjectInfo)> = None;
         for o in &objects {
             if let Some((version, mark)) =
                 o.key.rsplit('/').next().and_then(keys::parse_version_entry)
@@ -466,10 +526,18 @@ impl Library {
                     chain.pruned.insert(version, o.last_modified_ns);
                 } else {
                     chain.versions.push(version);
+                    if newest.is_none_or(|(v, _)| version > v) {
+                        newest = Some((version, o));
+                    }
                 }
             }
         }
         chain.versions.sort_unstable_by(|a, b| b.cmp(a));
+        chain.newest_seen = newest.map(|(_, o)| Seen {
+            size: o.size,
+            last_modified_ns: o.last_modified_ns,
+            e_tag: o.e_tag.clone(),
+        });
         Ok(chain)
     }
 

@@ -257,3 +257,81 @@ async fn symbol_list_converges_whatever_the_clocks() {
     let first = ok(ahead.version_info("B", Some(0)).await);
     assert!(newest.timestamp_ns > first.timestamp_ns);
 }
+
+#[tokio::test]
+async fn a_repeated_latest_read_skips_the_manifest_get_but_never_serves_a_stale_one() {
+    let store = floe::Store::memory();
+    let open = || async {
+        Library::with_store(store.clone())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let (reader, writer) = (open().await, open().await);
+    let quotes = floe_datasets::quotes(&Spec::new(3_000));
+    let rows = |lib: &Library, options: ReadOptions| {
+        let lib = lib.clone();
+        async move {
+            lib.read("R", &options)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .to_batch()
+                .unwrap_or_else(|e| panic!("{e}"))
+        }
+    };
+    writer
+        .write("R", &quotes.slice(0, 1_000))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(rows(&reader, ReadOptions::new()).await.num_rows(), 1_000);
+
+    store.reset_stats();
+    assert_eq!(rows(&reader, ReadOptions::new()).await.num_rows(), 1_000);
+    let s = store.stats();
+    assert_eq!(
+        (s.lists, s.gets),
+        (1, 0),
+        "an unchanged symbol: the LIST only, got {s:?}"
+    );
+
+    // Another client's commit is seen at once.
+    writer
+        .append("R", &quotes.slice(1_000, 1_000))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(rows(&reader, ReadOptions::new()).await.num_rows(), 2_000);
+
+    // The same manifest key written again with other content (as a store restored from a
+    // backup would do) is read again, not served from the cache.
+    let other = floe::Store::memory();
+    let elsewhere = Library::with_store(other.clone())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    elsewhere
+        .write("R", &quotes.slice(0, 700))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    elsewhere
+        .append("R", &quotes.slice(2_000, 300))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    for object in other.list("").await.unwrap_or_else(|e| panic!("{e}")) {
+        if object.key.contains("R") {
+            let bytes = other
+                .get(&object.key)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            store
+                .put(&object.key, bytes)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    let got = rows(&reader, ReadOptions::new()).await;
+    assert_eq!(
+        got.num_rows(),
+        1_000,
+        "the rewritten version 1 has 700 + 300 rows"
+    );
+    let expected = rows(&elsewhere, ReadOptions::new()).await;
+    assert_eq!(got, expected);
+}

@@ -47,6 +47,9 @@ pub struct ObjectInfo {
     pub size: u64,
     /// When the store last wrote the object, ns since the epoch (the store's clock).
     pub last_modified_ns: i64,
+    /// The store's entity tag for this content, where it gives one (S3, GCS, Azure, local
+    /// directories and memory do): it changes whenever the object is written again.
+    pub e_tag: Option<String>,
 }
 
 /// Bytes under keys, on memory, a local directory, S3, GCS or Azure.
@@ -464,6 +467,7 @@ impl Store {
                     key: key.to_owned(),
                     size: meta.size,
                     last_modified_ns: timestamp_ns(&meta.last_modified),
+                    e_tag: meta.e_tag,
                 });
             }
         }
@@ -550,6 +554,7 @@ impl Store {
             key: key.to_owned(),
             size: meta.size,
             last_modified_ns: timestamp_ns(&meta.last_modified),
+            e_tag: meta.e_tag,
         })
     }
 
