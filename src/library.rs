@@ -165,6 +165,16 @@ struct ManifestCache {
     entries: HashMap<(String, u64), (Seen, Manifest)>,
 }
 
+/// `manifest` if it is a live version, else [`Error::SymbolNotFound`].
+pub(crate) fn live(symbol: &str, manifest: Option<Manifest>) -> Result<Manifest> {
+    match manifest {
+        Some(m) if !m.deleted => Ok(m),
+        _ => Err(Error::SymbolNotFound {
+            symbol: symbol.to_string(),
+        }),
+    }
+}
+
 /// Entries kept before the cache starts over: one per symbol read recently.
 const CACHED_MANIFESTS: usize = 256;
 
@@ -174,6 +184,13 @@ impl ManifestCache {
             Some((s, m)) if s == seen => Some(m.clone()),
             _ => None,
         }
+    }
+
+    fn newest(&self, esc: &str) -> Option<(Seen, Manifest)> {
+        self.entries
+            .iter()
+            .find(|((e, _), _)| e == esc)
+            .map(|(_, (seen, m))| (seen.clone(), m.clone()))
     }
 
     fn put(&mut self, esc: &str, seen: Seen, manifest: &Manifest) {
@@ -414,6 +431,17 @@ impl Library {
         esc: &str,
     ) -> Result<Option<Manifest>> {
         let chain = self.chain(esc).await?;
+        self.newest_in(symbol, esc, chain).await
+    }
+
+    /// The newest manifest of `chain` (a listing of `esc`'s versions): from this client's
+    /// cache when the listing shows the very object it holds, else one GET.
+    pub(crate) async fn newest_in(
+        &self,
+        symbol: &str,
+        esc: &str,
+        chain: Chain,
+    ) -> Result<Option<Manifest>> {
         let Some(version) = chain.newest() else {
             return Ok(None);
         };
@@ -429,6 +457,11 @@ impl Library {
         Ok(Some(manifest))
     }
 
+    /// The newest manifest this client read of `esc`, with what the listing showed of it then.
+    pub(crate) fn cached_newest(&self, esc: &str) -> Option<(Seen, Manifest)> {
+        self.cached_manifests().newest(esc)
+    }
+
     fn cached_manifests(&self) -> std::sync::MutexGuard<'_, ManifestCache> {
         // A poisoned lock only means another read panicked; the map itself is intact.
         self.manifests.lock().unwrap_or_else(|p| p.into_inner())
@@ -436,12 +469,7 @@ impl Library {
 
     /// The newest manifest of a live symbol, else [`Error::SymbolNotFound`].
     pub(crate) async fn latest_live(&self, symbol: &str, esc: &str) -> Result<Manifest> {
-        match self.latest_manifest(symbol, esc).await? {
-            Some(m) if !m.deleted => Ok(m),
-            _ => Err(Error::SymbolNotFound {
-                symbol: symbol.to_string(),
-            }),
-        }
+        live(symbol, self.latest_manifest(symbol, esc).await?)
     }
 
     /// The manifest of one version. One GET.

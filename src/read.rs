@@ -2,8 +2,8 @@
 //! column chunks, which byte ranges) and [`Frame`], the result. Segments are fetched concurrently
 //! and each is decoded on the rayon pool as soon as its bytes arrive; output keeps segment order.
 
-use crate::library::{Library, VersionInfo, on_rayon};
-use crate::manifest::SegmentRef;
+use crate::library::{Library, Seen, VersionInfo, live, on_rayon};
+use crate::manifest::{Manifest, SegmentRef};
 use crate::{Error, Result, frame, keys, symbol};
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
@@ -172,12 +172,49 @@ impl Library {
         // The whole result is held anyway, so only the store's own cap bounds the segments in
         // flight: on a cloud store every segment of a symbol's read starts in one round trip.
         let in_flight = self.store.max_in_flight().max(STREAM_SEGMENTS_IN_FLIGHT);
-        let stream = self.stream(symbol, options, in_flight).await?;
-        Ok(Frame {
-            version: stream.version,
-            schema: stream.schema,
-            batches: stream.batches.try_collect().await?,
-        })
+        let esc = symbol::escape(symbol)?;
+        if options.as_of.is_none()
+            && let Some((seen, cached)) = self.cached_newest(&esc)
+            && !cached.deleted
+        {
+            return self
+                .read_speculatively(symbol, &esc, options, in_flight, seen, cached)
+                .await;
+        }
+        collect(self.stream(symbol, options, in_flight).await?).await
+    }
+
+    /// A latest read of a symbol this client has read before: the data of the manifest it holds
+    /// is fetched while one LIST checks that this manifest is still the newest, so an unchanged
+    /// symbol costs one round trip less. If the symbol moved on, what was fetched is dropped and
+    /// the version the LIST found is read instead; the result is the same either way.
+    async fn read_speculatively(
+        &self,
+        symbol: &str,
+        esc: &str,
+        options: &ReadOptions,
+        in_flight: usize,
+        seen: Seen,
+        cached: Manifest,
+    ) -> Result<Frame> {
+        let version = cached.version;
+        let mut ahead = self.plan(symbol, esc, cached, options, in_flight)?;
+        let (chain, first) = futures::join!(self.chain(esc), ahead.batches.try_next());
+        let chain = chain?;
+        if chain.newest() == Some(version) && chain.newest_seen.as_ref() == Some(&seen) {
+            let mut batches: Vec<RecordBatch> = first?.into_iter().collect();
+            while let Some(batch) = ahead.batches.try_next().await? {
+                batches.push(batch);
+            }
+            return Ok(Frame {
+                version: ahead.version,
+                schema: ahead.schema,
+                batches,
+            });
+        }
+        drop(ahead);
+        let manifest = live(symbol, self.newest_in(symbol, esc, chain).await?)?;
+        collect(self.plan(symbol, esc, manifest, options, in_flight)?).await
     }
 
     /// Like [`Library::read`], but yields the batches as they are decoded, in index order, holding
@@ -220,11 +257,25 @@ impl Library {
             }
             None => self.latest_live(symbol, &esc).await?,
         };
+        self.plan(symbol, &esc, manifest, options, in_flight)
+    }
+
+    /// The read of `manifest`'s version that `options` asks for; nothing is fetched until the
+    /// stream is polled.
+    fn plan(
+        &self,
+        symbol: &str,
+        esc: &str,
+        manifest: Manifest,
+        options: &ReadOptions,
+        in_flight: usize,
+    ) -> Result<ReadStream> {
         if manifest.deleted {
             return Err(Error::SymbolNotFound {
                 symbol: symbol.to_string(),
             });
         }
+        let esc = esc.to_owned();
         let manifest_key = keys::manifest(&esc, manifest.version);
         let stored = floe_segment::decode_schema(&manifest.schema, &manifest_key)?;
         let index = stored
@@ -344,6 +395,15 @@ impl Library {
         })
         .await?
     }
+}
+
+/// Every batch of `stream`, in order.
+async fn collect(stream: ReadStream) -> Result<Frame> {
+    Ok(Frame {
+        version: stream.version,
+        schema: stream.schema,
+        batches: stream.batches.try_collect().await?,
+    })
 }
 
 /// A read in progress: what [`Library::read_stream`] returns.

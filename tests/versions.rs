@@ -1,6 +1,7 @@
 //! Version-layer behaviour: metadata, reads as of a time under drifting clocks, row windows, and
 //! the number of storage requests each operation costs.
 
+use arrow_array::cast::AsArray;
 use floe::{Error, Library, ReadOptions, WriteOptions};
 use floe_datasets::Spec;
 use std::sync::Arc;
@@ -334,4 +335,23 @@ async fn a_repeated_latest_read_skips_the_manifest_get_but_never_serves_a_stale_
     );
     let expected = rows(&elsewhere, ReadOptions::new()).await;
     assert_eq!(got, expected);
+
+    // A warm read with columns and a date range gives what a fresh client reads.
+    let ts = expected
+        .column(0)
+        .as_primitive::<arrow_array::types::TimestampNanosecondType>()
+        .values();
+    let narrow = ReadOptions::new()
+        .columns(["ask"])
+        .date_range(ts[100]..=ts[800]);
+    let warm = rows(&reader, narrow.clone()).await;
+    assert_eq!(warm, rows(&open().await, narrow).await);
+    assert_eq!(warm.num_rows(), 701);
+
+    // A symbol another client deleted is gone for this one too, whatever it holds.
+    writer.delete("R").await.unwrap_or_else(|e| panic!("{e}"));
+    match reader.read("R", &ReadOptions::new()).await {
+        Err(Error::SymbolNotFound { .. }) => {}
+        other => panic!("expected SymbolNotFound, got {other:?}"),
+    }
 }
