@@ -116,7 +116,7 @@ fn s3(c: &mut Criterion) {
     let slow = LatencyStore::new(counting, Latency::S3);
     let store = Store::from_object_store(Arc::new(slow), "", "s3-like")
         .unwrap_or_else(|e| fail("store", e))
-        .with_max_in_flight(64);
+        .with_max_in_flight(floe_io::CLOUD_MAX_IN_FLIGHT);
     let lib = rt
         .block_on(Library::with_store(store.clone()))
         .unwrap_or_else(|e| fail("open", e));

@@ -17,7 +17,7 @@
 //! # Options
 //!
 //! [`Store::open_with_options`] takes, for any location: `max_in_flight` (cap on requests in
-//! flight; default 64 for cloud stores, 16 otherwise), `read_concurrency` (fetches one
+//! flight; default 128 for cloud stores, 16 otherwise), `read_concurrency` (fetches one
 //! `get_ranges` issues at once; 32 / 8), `max_gap` (bytes of gap bridged; 1 MiB on cloud stores,
 //! 0 locally) and `multipart_threshold` (bytes; 16 MiB). Cloud stores also take `max_retries`
 //! (default 10) and `retry_timeout_secs` (180): requests are retried with `object_store`'s
@@ -80,6 +80,14 @@ mod store;
 mod wrappers;
 
 pub use error::{Error, Result};
+
+/// Default cap on requests in flight for a cloud store. A ranged read of a column chunk is
+/// latency-bound (tens of ms to the first byte, a few ms of transfer), so a connection moves
+/// only 10-20 MB/s on such reads, and filling a 10 Gbit/s link takes about a hundred of them at
+/// once; object stores serve thousands of requests per second per prefix. A one-column read of
+/// a year of ticks touches one chunk in each of a hundred or more segments, which then all
+/// start in the first round trip.
+pub const CLOUD_MAX_IN_FLIGHT: usize = 128;
 pub use key::{MAX_KEY_BYTES, MAX_SEGMENT_BYTES};
 pub use local::{LocalRead, evict_from_page_cache, io_uring_available};
 pub use planner::{Coalesced, Piece, ReadPlanner};

@@ -31,10 +31,10 @@ pub(crate) enum Backend {
 }
 
 impl Backend {
-    /// Default cap on requests in flight: cloud stores want dozens, local disks a handful.
+    /// Default cap on requests in flight: cloud stores want many, local disks a handful.
     pub(crate) fn default_max_in_flight(self) -> usize {
         match self {
-            Self::Cloud => 64,
+            Self::Cloud => crate::CLOUD_MAX_IN_FLIGHT,
             Self::Memory | Self::Local | Self::Custom => 16,
         }
     }

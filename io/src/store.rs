@@ -203,7 +203,7 @@ impl Store {
     }
 
     /// Caps the requests in flight through this store and the clones made from it afterwards
-    /// (earlier clones keep their own cap). `n` is clamped to at least 1. Defaults: 64 for cloud
+    /// (earlier clones keep their own cap). `n` is clamped to at least 1. Defaults: 128 for cloud
     /// stores, 16 otherwise.
     pub fn with_max_in_flight(self, n: usize) -> Store {
         let n = n.clamp(1, MAX_IN_FLIGHT_CAP);
