@@ -439,54 +439,36 @@ mod tests {
         v
     }
 
-    #[test]
-    fn the_fast_f64_path_agrees_with_the_plain_one() {
-        for v in edges64() {
-            for e in 0..=f64s::MAX_E {
-                for f in 0..=e {
-                    for div in [false, true] {
-                        let (p, q, fe, ff) = f64s::factors(e, f, div);
-                        let (d, ok) = if div {
-                            f64s::encode_fast::<true>(v, p, q, fe, ff)
-                        } else {
-                            f64s::encode_fast::<false>(v, p, q, fe, ff)
-                        };
-                        let plain = f64s::encode_one(v, e, f, div);
-                        assert_eq!(
-                            ok.then_some(d),
-                            plain,
-                            "{v:e} ({:#x}) e={e} f={f} div={div}",
-                            v.to_bits()
-                        );
+    /// Every `(e, f, div)` on every edge value: the branch-free form and the plain one agree.
+    macro_rules! agrees {
+        ($name:ident, $m:ident, $f:ty) => {
+            #[test]
+            fn $name() {
+                for v in edges64() {
+                    let v = v as $f;
+                    for e in 0..=$m::MAX_E {
+                        for f in 0..=e {
+                            for div in [false, true] {
+                                let (p, q, fe, ff) = $m::factors(e, f, div);
+                                let (d, ok) = if div {
+                                    $m::encode_fast::<true>(v, p, q, fe, ff)
+                                } else {
+                                    $m::encode_fast::<false>(v, p, q, fe, ff)
+                                };
+                                let plain = $m::encode_one(v, e, f, div);
+                                let bits = v.to_bits();
+                                assert_eq!(
+                                    ok.then_some(d),
+                                    plain,
+                                    "{v:e} ({bits:#x}) e={e} f={f} div={div}"
+                                );
+                            }
+                        }
                     }
                 }
             }
-        }
+        };
     }
-
-    #[test]
-    fn the_fast_f32_path_agrees_with_the_plain_one() {
-        for v in edges64() {
-            let v = v as f32;
-            for e in 0..=f32s::MAX_E {
-                for f in 0..=e {
-                    for div in [false, true] {
-                        let (p, q, fe, ff) = f32s::factors(e, f, div);
-                        let (d, ok) = if div {
-                            f32s::encode_fast::<true>(v, p, q, fe, ff)
-                        } else {
-                            f32s::encode_fast::<false>(v, p, q, fe, ff)
-                        };
-                        let plain = f32s::encode_one(v, e, f, div);
-                        assert_eq!(
-                            ok.then_some(d),
-                            plain,
-                            "{v:e} ({:#x}) e={e} f={f} div={div}",
-                            v.to_bits()
-                        );
-                    }
-                }
-            }
-        }
-    }
+    agrees!(the_fast_f64_path_agrees_with_the_plain_one, f64s, f64);
+    agrees!(the_fast_f32_path_agrees_with_the_plain_one, f32s, f32);
 }

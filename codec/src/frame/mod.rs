@@ -94,6 +94,28 @@ pub(crate) fn estimate<W: Word>(values: &[W], kind: Kind, patches: bool) -> f64 
     bits as f64 / 8.0 / values.len() as f64
 }
 
+/// What [`prepare_block`] works on for one chunk: the choice's inputs, the current block minus
+/// its base, and the patches collected so far.
+pub(crate) struct Prep<W> {
+    kind: Kind,
+    patches: bool,
+    u: [W; BLOCK],
+    positions: Vec<u16>,
+    highs: Vec<W>,
+}
+
+impl<W: Word> Prep<W> {
+    pub(crate) fn new(kind: Kind, patches: bool) -> Prep<W> {
+        Prep {
+            kind,
+            patches,
+            u: [W::ZERO; BLOCK],
+            positions: Vec::new(),
+            highs: Vec::new(),
+        }
+    }
+}
+
 /// Appends the payload of `values` (after the tag).
 pub(crate) fn encode<W: Word>(
     values: &[W],
@@ -105,16 +127,14 @@ pub(crate) fn encode<W: Word>(
     let mut widths = Vec::with_capacity(nblocks);
     let mut bases = Vec::with_capacity(nblocks);
     let mut counts: Vec<u16> = Vec::with_capacity(nblocks);
-    let mut positions: Vec<u16> = Vec::new();
-    let mut highs: Vec<W> = Vec::new();
+    let mut prep = Prep::new(kind, patches);
     let mut packed = Vec::with_capacity(values.len() * W::BYTES / 2);
-    let mut u = [W::ZERO; BLOCK];
     let mut rows = [W::ZERO; BLOCK];
     for block in values.chunks(BLOCK) {
-        let before = positions.len();
-        let (base, width) = prepare(block, kind, patches, &mut u, &mut positions, &mut highs);
-        counts.push((positions.len() - before) as u16);
-        W::pack(width, &u, &mut rows);
+        let before = prep.positions.len();
+        let (base, width) = prepare(block, &mut prep);
+        counts.push((prep.positions.len() - before) as u16);
+        W::pack(width, &prep.u, &mut rows);
         put_words(
             &rows[..packed_rows::<W>(block.len(), width) * lanes::<W>()],
             &mut packed,
@@ -122,6 +142,9 @@ pub(crate) fn encode<W: Word>(
         widths.push(width as u8);
         bases.push(base);
     }
+    let Prep {
+        positions, highs, ..
+    } = prep;
     put_count(positions.len(), out)?;
     out.extend_from_slice(&widths);
     if !positions.is_empty() {
@@ -140,33 +163,27 @@ pub(crate) fn encode<W: Word>(
 
 /// [`prepare_block`] through the instruction-set leaf when the CPU has it.
 #[inline]
-fn prepare<W: Word>(
-    block: &[W],
-    kind: Kind,
-    patches: bool,
-    u: &mut [W; BLOCK],
-    positions: &mut Vec<u16>,
-    highs: &mut Vec<W>,
-) -> (W, u32) {
+fn prepare<W: Word>(block: &[W], prep: &mut Prep<W>) -> (W, u32) {
     #[cfg(target_arch = "x86_64")]
-    if let Some(r) = x86::prepare_block(block, kind, patches, u, positions, highs) {
+    if let Some(r) = x86::prepare_block(block, prep) {
         return r;
     }
-    prepare_block(block, kind, patches, u, positions, highs)
+    prepare_block(block, prep)
 }
 
-/// One block's encoding work before packing: subtracts the block minimum into `u` (zeroing the
-/// tail of a short block), chooses the width from the bit-length histogram and appends the
+/// One block's encoding work before packing: subtracts the block minimum into `prep.u` (zeroing
+/// the tail of a short block), chooses the width from the bit-length histogram and appends the
 /// patches (position, high bits) of the values wider than it. Returns the base and the width.
 #[inline(always)]
-pub(crate) fn prepare_block<W: Word>(
-    block: &[W],
-    kind: Kind,
-    patches: bool,
-    u: &mut [W; BLOCK],
-    positions: &mut Vec<u16>,
-    highs: &mut Vec<W>,
-) -> (W, u32) {
+pub(crate) fn prepare_block<W: Word>(block: &[W], prep: &mut Prep<W>) -> (W, u32) {
+    let Prep {
+        kind,
+        patches,
+        u,
+        positions,
+        highs,
+    } = prep;
+    let (kind, patches) = (*kind, *patches);
     let base = block_min(block, kind);
     for (d, &v) in u.iter_mut().zip(block) {
         *d = v.wsub(base);
@@ -418,7 +435,7 @@ pub(crate) fn summary(payload: &[u8], len: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{BLOCK, prepare, prepare_block};
+    use super::{BLOCK, Prep, prepare, prepare_block};
     use crate::cascade::Kind;
     use crate::word::Word;
 
@@ -452,14 +469,20 @@ mod tests {
         for block in blocks::<W>() {
             for kind in [Kind::Unsigned, Kind::Signed] {
                 for patches in [false, true] {
-                    let (mut u1, mut p1, mut h1) = ([W::ZERO; BLOCK], vec![3u16], vec![W::MAX]);
-                    let (mut u2, mut p2, mut h2) = ([W::ZERO; BLOCK], vec![3u16], vec![W::MAX]);
-                    let fast = prepare(&block, kind, patches, &mut u1, &mut p1, &mut h1);
-                    let portable = prepare_block(&block, kind, patches, &mut u2, &mut p2, &mut h2);
+                    let (mut fast, mut portable) =
+                        (Prep::new(kind, patches), Prep::new(kind, patches));
                     let what = format!("{} values, {kind:?}, patches {patches}", block.len());
-                    assert_eq!(fast, portable, "{what}");
-                    assert_eq!(u1, u2, "{what}");
-                    assert_eq!((p1, h1), (p2, h2), "{what}");
+                    assert_eq!(
+                        prepare(&block, &mut fast),
+                        prepare_block(&block, &mut portable),
+                        "{what}"
+                    );
+                    assert_eq!(fast.u, portable.u, "{what}");
+                    assert_eq!(
+                        (fast.positions, fast.highs),
+                        (portable.positions, portable.highs),
+                        "{what}"
+                    );
                 }
             }
         }
@@ -477,9 +500,8 @@ mod tests {
     #[test]
     fn patches_are_the_values_wider_than_the_width() {
         for block in blocks::<u64>() {
-            let (mut u, mut pos, mut highs) = ([0u64; BLOCK], Vec::new(), Vec::new());
-            let (base, width) =
-                prepare_block(&block, Kind::Unsigned, true, &mut u, &mut pos, &mut highs);
+            let mut prep = Prep::new(Kind::Unsigned, true);
+            let (base, width) = prepare_block(&block, &mut prep);
             let expect: Vec<(u16, u64)> = block
                 .iter()
                 .enumerate()
@@ -488,7 +510,7 @@ mod tests {
                     (high != 0).then_some((i as u16, high))
                 })
                 .collect();
-            let got: Vec<(u16, u64)> = pos.into_iter().zip(highs).collect();
+            let got: Vec<(u16, u64)> = prep.positions.into_iter().zip(prep.highs).collect();
             assert_eq!(got, expect, "{} values, width {width}", block.len());
         }
     }

@@ -5,35 +5,20 @@
 
 #![allow(unsafe_code)]
 
-use super::BLOCK;
-use crate::cascade::Kind;
+use super::Prep;
 use crate::word::Word;
 
 /// Runs the AVX2 build, or returns `None` when AVX2 is not in use.
 #[inline]
-pub(super) fn prepare_block<W: Word>(
-    block: &[W],
-    kind: Kind,
-    patches: bool,
-    u: &mut [W; BLOCK],
-    positions: &mut Vec<u16>,
-    highs: &mut Vec<W>,
-) -> Option<(W, u32)> {
+pub(super) fn prepare_block<W: Word>(block: &[W], prep: &mut Prep<W>) -> Option<(W, u32)> {
     #[target_feature(enable = "avx2,lzcnt")]
-    fn inner<W: Word>(
-        block: &[W],
-        kind: Kind,
-        patches: bool,
-        u: &mut [W; BLOCK],
-        positions: &mut Vec<u16>,
-        highs: &mut Vec<W>,
-    ) -> (W, u32) {
-        super::prepare_block(block, kind, patches, u, positions, highs)
+    fn inner<W: Word>(block: &[W], prep: &mut Prep<W>) -> (W, u32) {
+        super::prepare_block(block, prep)
     }
     if !crate::simd::avx2() {
         return None;
     }
     // SAFETY: `inner` only requires AVX2 and LZCNT, which `simd::avx2` detected on this CPU at
     // run time (`is_x86_feature_detected!`) before returning true.
-    Some(unsafe { inner(block, kind, patches, u, positions, highs) })
+    Some(unsafe { inner(block, prep) })
 }
