@@ -198,7 +198,10 @@ impl Library {
         cached: Manifest,
     ) -> Result<Frame> {
         let version = cached.version;
-        let mut ahead = self.plan(symbol, esc, cached, options, in_flight)?;
+        // A column the held version lacks may exist in a newer one: ask the LIST.
+        let Ok(mut ahead) = self.plan(symbol, esc, cached, options, in_flight) else {
+            return collect(self.stream(symbol, options, in_flight).await?).await;
+        };
         let (chain, first) = futures::join!(self.chain(esc), ahead.batches.try_next());
         let chain = chain?;
         if chain.newest() == Some(version) && chain.newest_seen.as_ref() == Some(&seen) {

@@ -348,6 +348,20 @@ async fn a_repeated_latest_read_skips_the_manifest_get_but_never_serves_a_stale_
     assert_eq!(warm, rows(&open().await, narrow).await);
     assert_eq!(warm.num_rows(), 701);
 
+    // A column that only a newer version has is found, though the held version lacks it.
+    let wider = floe_datasets::trades(&Spec::new(500));
+    writer
+        .write("R", &wider)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let column = wider.schema().field(wider.num_columns() - 1).name().clone();
+    assert!(
+        expected.schema().index_of(&column).is_err(),
+        "{column} must be new"
+    );
+    let got = rows(&reader, ReadOptions::new().columns([column.as_str()])).await;
+    assert_eq!(got.num_rows(), 500);
+
     // A symbol another client deleted is gone for this one too, whatever it holds.
     writer.delete("R").await.unwrap_or_else(|e| panic!("{e}"));
     match reader.read("R", &ReadOptions::new()).await {
