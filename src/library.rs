@@ -159,10 +159,10 @@ pub(crate) struct Seen {
     e_tag: Option<String>,
 }
 
-/// Manifests by (escaped symbol, version), each with what the listing said when it was read.
+/// The newest manifest read of each symbol (by escaped name), with what the listing said of it.
 #[derive(Default)]
 struct ManifestCache {
-    entries: HashMap<(String, u64), (Seen, Manifest)>,
+    entries: HashMap<String, (Seen, Manifest)>,
 }
 
 /// `manifest` if it is a live version, else [`Error::SymbolNotFound`].
@@ -180,27 +180,22 @@ const CACHED_MANIFESTS: usize = 256;
 
 impl ManifestCache {
     fn get(&self, esc: &str, version: u64, seen: &Seen) -> Option<Manifest> {
-        match self.entries.get(&(esc.to_owned(), version)) {
-            Some((s, m)) if s == seen => Some(m.clone()),
+        match self.entries.get(esc) {
+            Some((s, m)) if m.version == version && s == seen => Some(m.clone()),
             _ => None,
         }
     }
 
     fn newest(&self, esc: &str) -> Option<(Seen, Manifest)> {
-        self.entries
-            .iter()
-            .find(|((e, _), _)| e == esc)
-            .map(|(_, (seen, m))| (seen.clone(), m.clone()))
+        self.entries.get(esc).cloned()
     }
 
     fn put(&mut self, esc: &str, seen: Seen, manifest: &Manifest) {
-        if self.entries.len() >= CACHED_MANIFESTS {
+        if self.entries.len() >= CACHED_MANIFESTS && !self.entries.contains_key(esc) {
             self.entries.clear();
         }
-        // One entry per symbol: its newest version replaces the older ones.
-        self.entries.retain(|(e, _), _| e != esc);
         self.entries
-            .insert((esc.to_owned(), manifest.version), (seen, manifest.clone()));
+            .insert(esc.to_owned(), (seen, manifest.clone()));
     }
 }
 
