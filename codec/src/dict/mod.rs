@@ -64,18 +64,25 @@ pub(crate) fn histogram<W: Word>(
     let max = values.iter().map(|v| v.order_key(signed)).max()?;
     let range = max.wsub(min).to_u64();
     let mut hist: Vec<(W, u32)> = if range < TABLE_RANGE {
-        // Four interleaved tables, so runs of one value do not wait on one counter.
+        // Four interleaved tables, so runs of one value do not wait on one counter; only
+        // when the values outnumber the tables' slots, or clearing and summing them costs
+        // more than the stalls (a 1,024-value sample over a wide range).
         let width = range as usize + 1;
-        let mut tables = vec![0u32; 4 * width];
+        let ways = if values.len() >= 4 * width { 4 } else { 1 };
+        let mut tables = vec![0u32; ways * width];
         let slot = |v: &W| v.order_key(signed).wsub(min).to_u64() as usize;
-        let mut quads = values.chunks_exact(4);
-        for q in &mut quads {
-            tables[slot(&q[0])] += 1;
-            tables[width + slot(&q[1])] += 1;
-            tables[2 * width + slot(&q[2])] += 1;
-            tables[3 * width + slot(&q[3])] += 1;
+        if ways == 4 {
+            let mut quads = values.chunks_exact(4);
+            for q in &mut quads {
+                tables[slot(&q[0])] += 1;
+                tables[width + slot(&q[1])] += 1;
+                tables[2 * width + slot(&q[2])] += 1;
+                tables[3 * width + slot(&q[3])] += 1;
+            }
+            quads.remainder().iter().for_each(|v| tables[slot(v)] += 1);
+        } else {
+            values.iter().for_each(|v| tables[slot(v)] += 1);
         }
-        quads.remainder().iter().for_each(|v| tables[slot(v)] += 1);
         let (first, rest) = tables.split_at_mut(width);
         for other in rest.chunks_exact(width) {
             first.iter_mut().zip(other).for_each(|(c, o)| *c += o);

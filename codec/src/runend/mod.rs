@@ -128,7 +128,7 @@ pub(crate) fn decode<W: Word>(
     // eight copies unconditionally and moves on by its length, so the loop has no
     // unpredictable branch; the padding past `len` absorbs the overshoot and is cut off.
     const SHORT: usize = 8;
-    let mut out = zeroed::<W>(len + SHORT, base)?;
+    let mut out = zeroed::<W>(len.saturating_add(SHORT), base)?;
     let mut i = 0;
     for (&v, &n) in vals.iter().zip(&lens) {
         let n = n as usize;
