@@ -471,14 +471,18 @@ fn targets(
     args: &Args,
 ) -> anyhow::Result<Vec<Target>> {
     let mut targets: Vec<Target> = Vec::new();
-    let mut add =
-        |symbol: String, part: RecordBatch| match targets.iter_mut().find(|t| t.symbol == symbol) {
-            Some(t) => t.parts.push(part),
-            None => targets.push(Target {
+    // Position of each symbol in `targets`: a `--symbol-from` load can name thousands.
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut add = |symbol: String, part: RecordBatch| match at.get(&symbol) {
+        Some(&i) => targets[i].parts.push(part),
+        None => {
+            at.insert(symbol.clone(), targets.len());
+            targets.push(Target {
                 symbol,
                 parts: vec![part],
-            }),
-        };
+            });
+        }
+    };
     for (suffix, parts) in frames {
         for part in parts {
             match (suffix, &args.symbol, &args.symbol_from) {
