@@ -14,9 +14,33 @@ use futures::{StreamExt, TryStreamExt, stream};
 use rayon::prelude::*;
 use tokio::sync::OnceCell;
 
-/// An append this small (in rows, as a fraction of rows per segment) is merged into a tail segment
-/// that is also this small, so that many small appends do not fragment a symbol.
-const SMALL_DIVISOR: u64 = 8;
+/// How many trailing segments of `segments` an append of `new_rows` rewrites together with its
+/// rows: walking back from the tail, a segment is absorbed while it holds at most twice the rows
+/// gathered so far and the total stays within `rows_per_segment`.
+///
+/// This is a binary counter over segment sizes. A row is rewritten only when the rows around it
+/// at least double, so it is rewritten at most log2(rows_per_segment / append size) times, and the
+/// tail keeps O(log) segments below full size. 1,000 appends of 1,000 rows leave 12 segments of
+/// 89,000 rows and a tail; merging each append only into a tail under 1/8 of a segment left 59.
+/// The cap bounds what any one append rewrites to one segment's rows, and an append whose tail
+/// segment is full, or more than twice its size, rewrites nothing.
+pub(crate) fn absorbed_tail(
+    segments: &[SegmentRef],
+    new_rows: u64,
+    rows_per_segment: u64,
+) -> usize {
+    let mut gathered = new_rows;
+    let mut absorbed = 0;
+    for s in segments.iter().rev() {
+        let total = gathered.saturating_add(s.rows);
+        if gathered == 0 || s.rows > gathered.saturating_mul(2) || total > rows_per_segment {
+            break;
+        }
+        gathered = total;
+        absorbed += 1;
+    }
+    absorbed
+}
 
 /// New rows of an operation: the frame (absent when finalizing staged parts, whose segments
 /// exist already) and its segments once uploaded (uploaded at most once, whatever the number of
@@ -271,8 +295,9 @@ impl Library {
         })
     }
 
-    /// The head's segments followed by the new rows. A small append onto a small tail segment
-    /// rewrites the two as one segment instead of adding another.
+    /// The head's segments followed by the new rows. The new rows absorb the trailing segments
+    /// that are no more than twice the rows gathered so far, as long as the result stays within
+    /// one segment (see [`absorbed_tail`]), and the whole is rewritten as new segments.
     async fn append_segments(
         &self,
         esc: &str,
@@ -280,15 +305,24 @@ impl Library {
         rows: &Rows,
         schema: &SchemaRef,
     ) -> Result<Vec<SegmentRef>> {
-        let small = (self.config.rows_per_segment / SMALL_DIVISOR).max(1);
         let mut segments = head.segments.clone();
-        let tail = segments.last().filter(|t| t.rows < small).cloned();
-        match (tail, &rows.batch) {
-            (Some(tail), Some(batch)) if rows.rows < small => {
-                let stored = self.segment_batch(esc, &tail, schema).await?;
+        let absorbed = match &rows.batch {
+            Some(_) => absorbed_tail(&segments, rows.rows, self.config.rows_per_segment),
+            None => 0,
+        };
+        match &rows.batch {
+            Some(batch) if absorbed > 0 => {
+                let tail = segments.split_off(segments.len() - absorbed);
+                let mut reads = Vec::with_capacity(tail.len());
+                for s in tail.iter().filter(|s| s.rows > 0) {
+                    reads.push(self.segment_batch(esc, s, schema));
+                }
+                let stored = futures::future::try_join_all(reads).await?;
                 let new = RecordBatch::try_new(schema.clone(), batch.columns().to_vec())?;
-                let merged = arrow_select::concat::concat_batches(schema, [&stored, &new])?;
-                segments.pop();
+                let merged = arrow_select::concat::concat_batches(
+                    schema,
+                    stored.iter().chain(std::iter::once(&new)),
+                )?;
                 segments.extend(self.encode_and_upload(esc, &merged, rows.index).await?);
             }
             _ => segments.extend(rows.segments(self, esc).await?),
@@ -388,5 +422,40 @@ impl Library {
             .buffered(8)
             .try_collect()
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tail(rows: &[u64]) -> Vec<SegmentRef> {
+        rows.iter()
+            .map(|&rows| SegmentRef {
+                id: String::new(),
+                rows,
+                first_ts: 0,
+                last_ts: 0,
+                bytes: 0,
+                directory: Vec::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_append_absorbs_the_tail_like_a_binary_counter() {
+        // Each absorbed segment holds at most twice the rows gathered before it.
+        assert_eq!(absorbed_tail(&tail(&[8, 4, 2, 1]), 1, 100), 4);
+        assert_eq!(absorbed_tail(&tail(&[17, 4, 2, 1]), 1, 100), 3);
+        assert_eq!(absorbed_tail(&tail(&[3]), 1, 100), 0);
+        assert_eq!(absorbed_tail(&tail(&[2]), 1, 100), 1);
+        // Never past one segment's rows, and a full tail is left alone.
+        assert_eq!(absorbed_tail(&tail(&[60, 30, 10]), 10, 100), 2);
+        assert_eq!(absorbed_tail(&tail(&[100]), 10, 100), 0);
+        assert_eq!(absorbed_tail(&tail(&[10]), 100, 100), 0);
+        // Empty segments cost nothing to absorb; an empty append absorbs nothing.
+        assert_eq!(absorbed_tail(&tail(&[5, 0]), 5, 100), 2);
+        assert_eq!(absorbed_tail(&tail(&[0]), 0, 100), 0);
+        assert_eq!(absorbed_tail(&[], 5, 100), 0);
     }
 }

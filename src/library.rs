@@ -282,8 +282,9 @@ impl Library {
     /// not exist). Concurrent appends never lose rows: a writer that loses the race for a version
     /// number rebases onto the winner. An append whose first timestamp is before the stored last
     /// one fails with [`Error::AppendBeforeTail`]; a different schema with [`Error::SchemaMismatch`].
-    /// A small append (under 1/8 of the rows per segment) onto a small tail segment is merged with
-    /// it into one segment, so that many small appends do not fragment the symbol.
+    /// Small appends do not fragment the symbol: an append rewrites, together with its rows, the
+    /// trailing segments that hold at most twice as many rows as it gathers, up to one segment's
+    /// worth, so each row is rewritten O(log) times and the symbol keeps nearly full segments.
     pub async fn append(&self, symbol: &str, batch: &RecordBatch) -> Result<VersionInfo> {
         self.append_with(symbol, batch, &WriteOptions::default())
             .await
