@@ -11,7 +11,7 @@ use crate::blocks::{Blocks, Source};
 use crate::bytes::{Reader, put_child, put_count};
 use crate::cascade::{self, Kind};
 use crate::encoding::{decode_binary, decode_words, open as open_child};
-use crate::word::Word;
+use crate::word::{Word, key_range};
 use crate::{Error, Result};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -60,8 +60,7 @@ pub(crate) fn histogram<W: Word>(
     max_distinct: usize,
 ) -> Option<Vec<(W, u32)>> {
     let signed = kind == Kind::Signed;
-    let min = values.iter().map(|v| v.order_key(signed)).min()?;
-    let max = values.iter().map(|v| v.order_key(signed)).max()?;
+    let (min, max) = key_range(values, signed)?;
     let range = max.wsub(min).to_u64();
     let mut hist: Vec<(W, u32)> = if range < TABLE_RANGE {
         // Four interleaved tables, so runs of one value do not wait on one counter; only
@@ -156,16 +155,8 @@ pub(crate) fn encode<W: Word>(
     put_count(dict.len(), out)?;
     put_child(&cascade::encode_words(&dict, kind, depth + 1)?, out)?;
     let signed = kind == Kind::Signed;
-    let min = values
-        .iter()
-        .map(|v| v.order_key(signed))
-        .min()
-        .unwrap_or(W::ZERO);
-    let max = values
-        .iter()
-        .map(|v| v.order_key(signed))
-        .max()
-        .unwrap_or(W::ZERO);
+    // The dictionary holds every distinct value, so its range is the values' range.
+    let (min, max) = key_range(&dict, signed).unwrap_or((W::ZERO, W::ZERO));
     if max.wsub(min).to_u64() < TABLE_RANGE {
         let mut table = vec![0u32; max.wsub(min).to_u64() as usize + 1];
         for (code, &(v, _)) in dict.iter().zip(&hist).enumerate().map(|(c, (_, h))| (c, h)) {
