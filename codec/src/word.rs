@@ -157,34 +157,6 @@ pub(crate) fn zeroed<W: Word>(len: usize, offset: usize) -> Result<Vec<W>> {
     Ok(v)
 }
 
-/// The smallest and largest [`Word::order_key`] of `values`, `None` when empty.
-///
-/// One pass over eight independent lanes: `Iterator::min` and `max` are two passes, each a chain
-/// of compares that waits on the one before, and this is three times faster on a dictionary's
-/// input.
-pub(crate) fn key_range<W: Word>(values: &[W], signed: bool) -> Option<(W, W)> {
-    let first = values.first()?.order_key(signed);
-    let (mut lo, mut hi) = ([first; 8], [first; 8]);
-    let mut eights = values.chunks_exact(8);
-    for c in &mut eights {
-        for i in 0..8 {
-            let k = c[i].order_key(signed);
-            lo[i] = if k < lo[i] { k } else { lo[i] };
-            hi[i] = if k > hi[i] { k } else { hi[i] };
-        }
-    }
-    let (mut min, mut max) = (first, first);
-    for k in lo
-        .into_iter()
-        .chain(hi)
-        .chain(eights.remainder().iter().map(|v| v.order_key(signed)))
-    {
-        min = min.min(k);
-        max = max.max(k);
-    }
-    Some((min, max))
-}
-
 /// Appends words as little-endian bytes.
 pub(crate) fn put_words<W: Word>(values: &[W], out: &mut Vec<u8>) {
     if cfg!(target_endian = "little") {
@@ -202,45 +174,6 @@ pub(crate) fn get_words<W: Word>(bytes: &[u8], out: &mut [W]) {
     if cfg!(target_endian = "big") {
         for (v, b) in out.iter_mut().zip(bytes.chunks_exact(W::BYTES)) {
             *v = W::read_le(b);
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    fn plain<W: Word>(values: &[W], signed: bool) -> Option<(W, W)> {
-        let keys = values.iter().map(|v| v.order_key(signed));
-        keys.clone().min().zip(keys.max())
-    }
-
-    proptest! {
-        #[test]
-        fn key_range_is_min_and_max_of_the_keys(
-            values in proptest::collection::vec(any::<u64>(), 0..40),
-            small in proptest::collection::vec(any::<u8>(), 0..40),
-            signed: bool,
-        ) {
-            prop_assert_eq!(key_range(&values, signed), plain(&values, signed));
-            prop_assert_eq!(key_range(&small, signed), plain(&small, signed));
-        }
-    }
-
-    #[test]
-    fn key_range_finds_extremes_in_every_lane_and_the_tail() {
-        for n in 2..=27 {
-            for at in 0..n {
-                let mut v = vec![100u32; n];
-                v[at] = 7;
-                assert_eq!(key_range(&v, false), Some((7, 100)), "min at {at} of {n}");
-                v[at] = 900;
-                assert_eq!(key_range(&v, false), Some((100, 900)), "max at {at} of {n}");
-                // Signed order: the sign bit set is the smallest.
-                v[at] = u32::MAX;
-                assert_eq!(key_range(&v, true), Some((u32::MAX ^ (1 << 31), 100 ^ (1 << 31))));
-            }
         }
     }
 }

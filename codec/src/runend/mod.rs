@@ -12,6 +12,9 @@ use crate::encoding::decode_words;
 use crate::word::{Word, zeroed};
 use crate::{Error, Result};
 
+#[cfg(target_arch = "x86_64")]
+mod x86;
+
 /// Run values and lengths of `values`.
 pub(crate) fn runs<W: Word>(values: &[W]) -> (Vec<W>, Vec<u32>) {
     let Some((&last, head)) = values.split_last() else {
@@ -57,7 +60,19 @@ fn runs_capped<W: Word>(values: &[W]) -> (Vec<W>, Vec<u32>) {
 }
 
 /// Number of runs, without building them.
+#[inline]
 pub(crate) fn count_runs<W: Word>(values: &[W]) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(n) = x86::count_runs(values) {
+        return n;
+    }
+    count_runs_portable(values)
+}
+
+/// [`count_runs`] as plain Rust; the x86 leaf compiles this same body with AVX2 (SSE2 has no
+/// 64-bit compare, so the baseline build compares 64-bit words one at a time).
+#[inline(always)]
+fn count_runs_portable<W: Word>(values: &[W]) -> usize {
     if values.is_empty() {
         return 0;
     }
@@ -202,4 +217,38 @@ pub(crate) fn decode_bool(payload: &[u8], len: usize, base: usize, depth: u8) ->
 pub(crate) fn count_bool_runs(bits: &[u8], len: usize) -> usize {
     let bit = |i: usize| bits[i / 8] >> (i % 8) & 1;
     (1..len).filter(|&i| bit(i) != bit(i - 1)).count() + usize::from(len > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{count_runs, count_runs_portable};
+    use proptest::prelude::*;
+
+    fn plain<T: PartialEq>(values: &[T]) -> usize {
+        values.windows(2).filter(|w| w[0] != w[1]).count() + usize::from(!values.is_empty())
+    }
+
+    proptest! {
+        #[test]
+        fn count_runs_counts_changes_plus_one(
+            // Few distinct values, so runs of every length occur.
+            wide in proptest::collection::vec(0u64..3, 0..300),
+            narrow in proptest::collection::vec(0u8..3, 0..300),
+        ) {
+            prop_assert_eq!(count_runs(&wide), plain(&wide));
+            prop_assert_eq!(count_runs_portable(&wide), plain(&wide));
+            prop_assert_eq!(count_runs(&narrow), plain(&narrow));
+            prop_assert_eq!(count_runs_portable(&narrow), plain(&narrow));
+        }
+    }
+
+    #[test]
+    fn count_runs_across_the_stretches_it_counts_in() {
+        // Changes on both sides of the 2^16-value stretch boundary.
+        let v: Vec<u64> = (0..200_000u64)
+            .map(|i| i / 3 + u64::from(i == 65_536))
+            .collect();
+        assert_eq!(count_runs(&v), plain(&v));
+        assert_eq!(count_runs_portable(&v), plain(&v));
+    }
 }

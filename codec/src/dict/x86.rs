@@ -1,0 +1,23 @@
+//! The AVX2 build of [`super::key_range`]: the same portable loop compiled with AVX2, whose
+//! 64-bit compares vectorise (SSE2 has none), run only when [`crate::simd::avx2`] confirmed the
+//! CPU has it. It owns no logic of its own; the differential test compares it with the portable
+//! path.
+
+#![allow(unsafe_code)]
+
+use crate::word::Word;
+
+/// Runs the AVX2 build, or returns `None` when AVX2 is not in use.
+#[inline]
+pub(super) fn key_range<W: Word>(values: &[W], signed: bool) -> Option<Option<(W, W)>> {
+    #[target_feature(enable = "avx2")]
+    fn inner<W: Word>(values: &[W], signed: bool) -> Option<(W, W)> {
+        super::key_range_portable(values, signed)
+    }
+    if !crate::simd::avx2() {
+        return None;
+    }
+    // SAFETY: `inner` only requires AVX2, which `simd::avx2` detected on this CPU at run time
+    // (`is_x86_feature_detected!`) before returning true.
+    Some(unsafe { inner(values, signed) })
+}
