@@ -375,7 +375,8 @@ async fn small_appends_merge_into_few_segments() {
     let info = ok(lib.version_info("S", None).await);
     assert_eq!(info.rows, 100_000);
     // Appends merge like a binary counter: segments of 13,000 rows and a short tail (9 in all),
-    // where one segment per append would be 100 and tails of 1/8 of a segment 49.
+    // where one segment per append would be 100, and merging only into a tail under 1/8 of a
+    // segment would leave 34.
     assert!(info.segments <= 10, "{} segments", info.segments);
     assert_eq!(all(&lib, "S", &ReadOptions::new()).await, q);
 }
