@@ -20,8 +20,8 @@ use tokio::sync::OnceCell;
 ///
 /// This is a binary counter over segment sizes. A row is rewritten only when the rows around it
 /// at least double, so it is rewritten at most log2(rows_per_segment / append size) times, and the
-/// tail keeps O(log) segments below full size. 1,000 appends of 1,000 rows leave 12 segments of
-/// 89,000 rows and a tail; merging each append only into a tail under 1/8 of a segment left 59.
+/// tail keeps O(log) segments below full size. 1,000 appends of 1,000 rows leave 11 segments of
+/// 89,000 rows and one of 21,000, where merging only into a tail under 1/8 of a segment leaves 59.
 /// The cap bounds what any one append rewrites to one segment's rows, and an append whose tail
 /// segment is full, or more than twice its size, rewrites nothing.
 pub(crate) fn absorbed_tail(
