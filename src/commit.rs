@@ -18,12 +18,13 @@ use tokio::sync::OnceCell;
 /// rows: walking back from the tail, a segment is absorbed while it holds at most twice the rows
 /// gathered so far and the total stays within `rows_per_segment`.
 ///
-/// This is a binary counter over segment sizes. A row is rewritten only when the rows around it
-/// at least double, so it is rewritten at most log2(rows_per_segment / append size) times, and the
-/// tail keeps O(log) segments below full size. 1,000 appends of 1,000 rows leave 11 segments of
+/// This works like a binary counter over segment sizes. An absorbed segment is at most twice the
+/// rows merged with it, so each rewrite of a row grows the segment around it by at least half:
+/// a row is rewritten at most log1.5(rows_per_segment / append size) times, and the tail keeps
+/// O(log) segments below full size. 1,000 appends of 1,000 rows leave 11 segments of
 /// 89,000 rows and one of 21,000, where merging only into a tail under 1/8 of a segment leaves 59.
 /// The cap bounds what any one append rewrites to one segment's rows, and an append whose tail
-/// segment is full, or more than twice its size, rewrites nothing.
+/// segment is full, or holds more than twice the append's rows, rewrites nothing.
 pub(crate) fn absorbed_tail(
     segments: &[SegmentRef],
     new_rows: u64,
