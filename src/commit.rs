@@ -307,10 +307,10 @@ impl Library {
         schema: &SchemaRef,
     ) -> Result<Vec<SegmentRef>> {
         let mut segments = head.segments.clone();
-        let absorbed = match &rows.batch {
-            Some(_) => absorbed_tail(&segments, rows.rows, self.config.rows_per_segment),
-            None => 0,
-        };
+        // Finalized staged parts (no batch) are uploaded already and absorb nothing.
+        let absorbed = rows.batch.as_ref().map_or(0, |_| {
+            absorbed_tail(&segments, rows.rows, self.config.rows_per_segment)
+        });
         match &rows.batch {
             Some(batch) if absorbed > 0 => {
                 let tail = segments.split_off(segments.len() - absorbed);
