@@ -230,14 +230,17 @@ impl Library {
         }
     }
 
-    /// Symbols that exist, sorted: a delimited LIST of `v/` and a LIST of the deletion markers,
+    /// Symbols that exist, sorted: a LIST of the deletion markers, then a delimited LIST of `v/`,
     /// plus one LIST per symbol that has a marker, to see whether it was written again after
     /// its deletion.
+    ///
+    /// The two LISTs run one after the other, markers first. gc deletes a deleted symbol's
+    /// manifests before its marker, so a marker this read missed had its manifests gone before
+    /// `v/` was listed. Run concurrently, the `v/` LIST could see the manifests and the marker
+    /// LIST miss the marker, and a deleted symbol would reappear.
     pub async fn list_symbols(&self) -> Result<Vec<String>> {
-        let (dirs, markers) = futures::try_join!(
-            self.store.list_dirs(keys::VERSIONS),
-            self.store.list(keys::DELETED)
-        )?;
+        let markers = self.store.list(keys::DELETED).await?;
+        let dirs = self.store.list_dirs(keys::VERSIONS).await?;
         let mut deleted_at: BTreeMap<String, u64> = BTreeMap::new();
         for m in &markers {
             let mut parts = m.key.rsplit('/');
