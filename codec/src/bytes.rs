@@ -106,3 +106,20 @@ pub(crate) fn put_child(child: &[u8], out: &mut Vec<u8>) -> Result<()> {
     out.extend_from_slice(child);
     Ok(())
 }
+
+/// Appends the child chunk that `write` appends to `out`, behind its `u32` length prefix: the
+/// child is written in place, so its bytes are neither buffered nor copied.
+pub(crate) fn put_child_with(
+    out: &mut Vec<u8>,
+    write: impl FnOnce(&mut Vec<u8>) -> Result<()>,
+) -> Result<()> {
+    let at = out.len();
+    out.extend_from_slice(&[0; 4]);
+    write(out)?;
+    let len = out.len() - at - 4;
+    let len = u32::try_from(len).map_err(|_| Error::InvalidInput {
+        reason: format!("a child chunk of {len} bytes exceeds the 2^32 limit"),
+    })?;
+    out[at..at + 4].copy_from_slice(&len.to_le_bytes());
+    Ok(())
+}

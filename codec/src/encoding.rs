@@ -279,32 +279,44 @@ pub(crate) fn encode_words_with<W: Word>(
     depth: u8,
 ) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(16 + values.len() * W::BYTES / 4);
+    encode_words_into(values, kind, scheme, depth, &mut out)?;
+    Ok(out)
+}
+
+/// [`encode_words_with`], appending the chunk (tag and payload) to `out`.
+pub(crate) fn encode_words_into<W: Word>(
+    values: &[W],
+    kind: Kind,
+    scheme: Scheme,
+    depth: u8,
+    out: &mut Vec<u8>,
+) -> Result<()> {
     out.push(scheme_tag(scheme));
     match scheme {
-        Scheme::Plain => put_words(values, &mut out),
+        Scheme::Plain => put_words(values, out),
         Scheme::Lz4 | Scheme::Zstd(_) => {
             let mut payload = Vec::with_capacity(values.len() * W::BYTES);
             put_words(values, &mut payload);
             match scheme {
-                Scheme::Zstd(level) => general::zstd_compress(&payload, level, &mut out)?,
-                _ => general::lz4_compress(&payload, &mut out)?,
+                Scheme::Zstd(level) => general::zstd_compress(&payload, level, out)?,
+                _ => general::lz4_compress(&payload, out)?,
             }
         }
-        Scheme::Constant => constant::encode(values, &mut out)?,
-        Scheme::BitPacked { patches } => frame::encode(values, kind, patches, &mut out)?,
-        Scheme::Delta => delta::encode(values, kind, depth, &mut out)?,
-        Scheme::Divide => divide::encode(values, kind, depth, &mut out)?,
-        Scheme::RunEnd => runend::encode(values, kind, depth, &mut out)?,
-        Scheme::Dictionary => dict::encode(values, kind, depth, &mut out)?,
-        Scheme::Alp => alp::encode(values, &cascade::sample(values), depth, &mut out)?,
-        Scheme::AlpRd(right) => alprd::encode(values, right, depth, &mut out)?,
+        Scheme::Constant => constant::encode(values, out)?,
+        Scheme::BitPacked { patches } => frame::encode(values, kind, patches, out)?,
+        Scheme::Delta => delta::encode(values, kind, depth, out)?,
+        Scheme::Divide => divide::encode(values, kind, depth, out)?,
+        Scheme::RunEnd => runend::encode(values, kind, depth, out)?,
+        Scheme::Dictionary => dict::encode(values, kind, depth, out)?,
+        Scheme::Alp => alp::encode(values, &cascade::sample(values), depth, out)?,
+        Scheme::AlpRd(right) => alprd::encode(values, right, depth, out)?,
         Scheme::Strings => {
             return Err(Error::InvalidInput {
                 reason: "strings encoding of fixed-width values".into(),
             });
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Encodes strings with a chosen scheme.

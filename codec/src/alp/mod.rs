@@ -13,7 +13,7 @@
 //! This module owns the ALP arithmetic and that layout; `f64` uses `u64` words, `f32` `u32`.
 
 use crate::blocks::{Blocks, Source};
-use crate::bytes::{Reader, put_child, put_count};
+use crate::bytes::{Reader, put_count};
 use crate::cascade::{self, Kind};
 use crate::encoding::{decode_words, open as open_child};
 use crate::word::Word;
@@ -246,13 +246,10 @@ fn write<W: Word>(
 ) -> Result<()> {
     out.extend_from_slice(&[e, f, u8::from(div)]);
     put_count(pos.len(), out)?;
-    put_child(&cascade::encode_words(&ints, Kind::Signed, depth + 1)?, out)?;
+    cascade::put_words_child(&ints, Kind::Signed, depth + 1, out)?;
     if !pos.is_empty() {
-        put_child(
-            &cascade::encode_words(&pos, Kind::Unsigned, depth + 1)?,
-            out,
-        )?;
-        put_child(&cascade::encode_leaf(&raw, Kind::Float)?, out)?;
+        cascade::put_words_child(&pos, Kind::Unsigned, depth + 1, out)?;
+        cascade::put_leaf_child(&raw, Kind::Float, out)?;
     }
     Ok(())
 }

@@ -6,7 +6,7 @@
 //! Layout after the tag: `u8 right bits` · child left parts (`u16`) · child right parts (words).
 //! This module owns the cut choice and that layout.
 
-use crate::bytes::{Reader, put_child};
+use crate::bytes::Reader;
 use crate::cascade::{self, Kind};
 use crate::encoding::decode_words;
 use crate::word::Word;
@@ -66,14 +66,8 @@ pub(crate) fn encode<W: Word>(
         .collect();
     let low: Vec<W> = values.iter().map(|v| v.and(mask)).collect();
     out.push(right as u8);
-    put_child(
-        &cascade::encode_words(&left, Kind::Unsigned, depth + 1)?,
-        out,
-    )?;
-    put_child(
-        &cascade::encode_words(&low, Kind::Unsigned, depth + 1)?,
-        out,
-    )
+    cascade::put_words_child(&left, Kind::Unsigned, depth + 1, out)?;
+    cascade::put_words_child(&low, Kind::Unsigned, depth + 1, out)
 }
 
 /// Decodes `len` words.

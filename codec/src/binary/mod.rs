@@ -5,7 +5,7 @@
 //! Layout after the tag: child lengths (`len` `u32`s) · child bytes (as many as the lengths sum to).
 //! This module owns that layout and the checks that turn lengths back into Arrow offsets.
 
-use crate::bytes::{Reader, put_child};
+use crate::bytes::Reader;
 use crate::cascade::{self, Kind};
 use crate::encoding::decode_words;
 use crate::{Error, Result};
@@ -20,16 +20,11 @@ pub(crate) fn encode(offsets: &[i32], data: &[u8], depth: u8, out: &mut Vec<u8>)
         offsets.first().copied().unwrap_or(0),
         offsets.last().copied().unwrap_or(0),
     );
-    put_child(
-        &cascade::encode_words(&lengths, Kind::Unsigned, depth + 1)?,
-        out,
-    )?;
-    put_child(
-        &cascade::encode_words(
-            &data[first as usize..last as usize],
-            Kind::Unsigned,
-            depth + 1,
-        )?,
+    cascade::put_words_child(&lengths, Kind::Unsigned, depth + 1, out)?;
+    cascade::put_words_child(
+        &data[first as usize..last as usize],
+        Kind::Unsigned,
+        depth + 1,
         out,
     )
 }

@@ -14,10 +14,11 @@
 
 use crate::alp;
 use crate::alprd;
+use crate::bytes::put_child_with;
 use crate::constant;
 use crate::dict;
 use crate::divide;
-use crate::encoding::{encode_binary_with, encode_words_with};
+use crate::encoding::{encode_binary_with, encode_words_into};
 use crate::frame;
 use crate::runend;
 use crate::word::{Word, put_words};
@@ -160,15 +161,23 @@ fn correct_with_full_data<W: Word>(
     }
 }
 
-/// Chooses and encodes `values` at `depth`.
-pub(crate) fn encode_words<W: Word>(values: &[W], kind: Kind, depth: u8) -> Result<Vec<u8>> {
+/// Chooses and encodes `values` at `depth`, appending them to `out` as a child chunk.
+pub(crate) fn put_words_child<W: Word>(
+    values: &[W],
+    kind: Kind,
+    depth: u8,
+    out: &mut Vec<u8>,
+) -> Result<()> {
     let scheme = choose(values, kind, depth);
-    encode_words_with(values, kind, scheme, depth)
+    put_child_with(out, |out| {
+        encode_words_into(values, kind, scheme, depth, out)
+    })
 }
 
 /// Encodes a small auxiliary stream (block bases, patch positions): constant, bit-packed
-/// without patches, or plain, whichever is smallest; never recursive.
-pub(crate) fn encode_leaf<W: Word>(values: &[W], kind: Kind) -> Result<Vec<u8>> {
+/// without patches, or plain, whichever is smallest; never recursive. Appended to `out` as a
+/// child chunk.
+pub(crate) fn put_leaf_child<W: Word>(values: &[W], kind: Kind, out: &mut Vec<u8>) -> Result<()> {
     let scheme = if constant::is_constant(values) {
         Scheme::Constant
     } else if values.len() >= 16
@@ -179,7 +188,9 @@ pub(crate) fn encode_leaf<W: Word>(values: &[W], kind: Kind) -> Result<Vec<u8>> 
     } else {
         Scheme::Plain
     };
-    encode_words_with(values, kind, scheme, MAX_DEPTH)
+    put_child_with(out, |out| {
+        encode_words_into(values, kind, scheme, MAX_DEPTH, out)
+    })
 }
 
 /// The smallest candidate within `budget`; among those within 1% of it, the cheapest.

@@ -8,7 +8,7 @@
 //! This module owns that layout only.
 
 use crate::blocks::{Blocks, Source};
-use crate::bytes::{Reader, put_child};
+use crate::bytes::Reader;
 use crate::cascade::{self, Kind};
 use crate::encoding::open as open_child;
 use crate::word::Word;
@@ -17,21 +17,23 @@ use crate::{Error, Result};
 const UNSIGNED: u8 = 0;
 const ZIGZAG: u8 = 1;
 
-/// The delta stream of `values` and its mode.
+/// The delta stream of `values` and its mode. One branch-free pass takes the differences and
+/// notes any step down (so it vectorises); only a stream that steps down pays a second pass to
+/// zig-zag them.
 pub(crate) fn forward<W: Word>(values: &[W], kind: Kind) -> (Vec<W>, u8) {
     let signed = kind == Kind::Signed;
-    let monotone = values
-        .windows(2)
-        .all(|w| w[1].order_key(signed) >= w[0].order_key(signed));
-    let mut d = Vec::with_capacity(values.len());
-    d.push(W::ZERO);
-    if monotone {
-        d.extend(values.windows(2).map(|w| w[1].wsub(w[0])));
-    } else {
-        d.extend(values.windows(2).map(|w| w[1].wsub(w[0]).zigzag()));
+    let mut d = vec![W::ZERO; values.len()];
+    let mut down = false;
+    if let Some(rest) = d.get_mut(1..) {
+        for ((o, &a), &b) in rest.iter_mut().zip(values).zip(&values[1..]) {
+            *o = b.wsub(a);
+            down |= b.order_key(signed) < a.order_key(signed);
+        }
     }
-    d.truncate(values.len());
-    (d, if monotone { UNSIGNED } else { ZIGZAG })
+    if down {
+        d.iter_mut().for_each(|v| *v = v.zigzag());
+    }
+    (d, if down { ZIGZAG } else { UNSIGNED })
 }
 
 /// Appends the payload; the deltas are encoded by the cascade at `depth + 1`.
@@ -44,7 +46,7 @@ pub(crate) fn encode<W: Word>(
     let (d, mode) = forward(values, kind);
     out.push(mode);
     values.first().copied().unwrap_or(W::ZERO).write_le(out);
-    put_child(&cascade::encode_words(&d, Kind::Unsigned, depth + 1)?, out)
+    cascade::put_words_child(&d, Kind::Unsigned, depth + 1, out)
 }
 
 /// Running sums over the child's deltas, one block at a time.

@@ -172,14 +172,24 @@ fn put_codes<W: Word>(
     code_of: impl Fn(W) -> u32,
     out: &mut Vec<u8>,
 ) -> Result<()> {
-    let chunk = if k <= 1 << 8 {
-        cascade::encode_words(&codes::<W, u8>(values, code_of), Kind::Unsigned, depth + 1)?
+    let depth = depth + 1;
+    if k <= 1 << 8 {
+        cascade::put_words_child(&codes::<W, u8>(values, code_of), Kind::Unsigned, depth, out)
     } else if k <= 1 << 16 {
-        cascade::encode_words(&codes::<W, u16>(values, code_of), Kind::Unsigned, depth + 1)?
+        cascade::put_words_child(
+            &codes::<W, u16>(values, code_of),
+            Kind::Unsigned,
+            depth,
+            out,
+        )
     } else {
-        cascade::encode_words(&codes::<W, u32>(values, code_of), Kind::Unsigned, depth + 1)?
-    };
-    put_child(&chunk, out)
+        cascade::put_words_child(
+            &codes::<W, u32>(values, code_of),
+            Kind::Unsigned,
+            depth,
+            out,
+        )
+    }
 }
 
 /// Appends the payload for words.
@@ -196,7 +206,7 @@ pub(crate) fn encode<W: Word>(
     };
     let dict: Vec<W> = hist.iter().map(|h| h.0).collect();
     put_count(dict.len(), out)?;
-    put_child(&cascade::encode_words(&dict, kind, depth + 1)?, out)?;
+    cascade::put_words_child(&dict, kind, depth + 1, out)?;
     let signed = kind == Kind::Signed;
     // The dictionary holds every distinct value, so its range is the values' range.
     let (min, max) = key_range(&dict, signed).unwrap_or((W::ZERO, W::ZERO));

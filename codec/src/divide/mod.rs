@@ -6,7 +6,7 @@
 //! This module owns that layout and the divisor search; it must not choose the child encoding.
 
 use crate::blocks::{Blocks, Source};
-use crate::bytes::{Reader, put_child};
+use crate::bytes::Reader;
 use crate::cascade::{self, Kind};
 use crate::encoding::open as open_child;
 use crate::word::Word;
@@ -137,8 +137,10 @@ pub(crate) fn encode<W: Word>(
     };
     base.write_le(out);
     divisor.write_le(out);
-    put_child(
-        &cascade::encode_words(&quotients(values, base, divisor), Kind::Unsigned, depth + 1)?,
+    cascade::put_words_child(
+        &quotients(values, base, divisor),
+        Kind::Unsigned,
+        depth + 1,
         out,
     )
 }

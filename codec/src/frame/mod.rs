@@ -16,7 +16,7 @@
 
 use crate::bitpack::{BLOCK, lanes, packed_rows};
 use crate::blocks::{Blocks, Source};
-use crate::bytes::{Reader, put_child, put_count};
+use crate::bytes::{Reader, put_count};
 use crate::cascade::{self, Kind};
 use crate::encoding::decode_words;
 use crate::word::{Word, get_words, put_words};
@@ -152,10 +152,10 @@ pub(crate) fn encode<W: Word>(
             .iter()
             .for_each(|c| out.extend_from_slice(&c.to_le_bytes()));
     }
-    put_child(&cascade::encode_leaf(&bases, kind)?, out)?;
+    cascade::put_leaf_child(&bases, kind, out)?;
     if !positions.is_empty() {
-        put_child(&cascade::encode_leaf(&positions, Kind::Unsigned)?, out)?;
-        put_child(&cascade::encode_leaf(&highs, Kind::Unsigned)?, out)?;
+        cascade::put_leaf_child(&positions, Kind::Unsigned, out)?;
+        cascade::put_leaf_child(&highs, Kind::Unsigned, out)?;
     }
     out.extend_from_slice(&packed);
     Ok(())

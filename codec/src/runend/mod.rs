@@ -6,7 +6,7 @@
 //! Booleans: `u8 first bit` · `u32 runs` · child lengths; runs alternate.
 //! Lengths are at least 1 and sum to exactly the value count. This module owns these layouts.
 
-use crate::bytes::{Reader, put_child, put_count};
+use crate::bytes::{Reader, put_count};
 use crate::cascade::{self, Kind};
 use crate::encoding::decode_words;
 use crate::word::{Word, zeroed};
@@ -99,11 +99,8 @@ pub(crate) fn encode<W: Word>(
 ) -> Result<()> {
     let (vals, lens) = runs(values);
     put_count(vals.len(), out)?;
-    put_child(&cascade::encode_words(&vals, kind, depth + 1)?, out)?;
-    put_child(
-        &cascade::encode_words(&lens, Kind::Unsigned, depth + 1)?,
-        out,
-    )
+    cascade::put_words_child(&vals, kind, depth + 1, out)?;
+    cascade::put_words_child(&lens, Kind::Unsigned, depth + 1, out)
 }
 
 /// Reads and checks `runs` lengths summing to `len`.
@@ -175,7 +172,7 @@ pub(crate) fn encode_bool(bits: &[u8], len: usize, out: &mut Vec<u8>) -> Result<
     }
     out.push(if len > 0 { bit(0) } else { 0 });
     put_count(lens.len(), out)?;
-    put_child(&cascade::encode_words(&lens, Kind::Unsigned, 1)?, out)
+    cascade::put_words_child(&lens, Kind::Unsigned, 1, out)
 }
 
 /// Decodes `len` booleans into packed bits.
