@@ -383,21 +383,65 @@ impl Library {
         let chunks = self.store.get_ranges(&key, &ranges).await?;
         on_rayon(move || {
             let chunks: Vec<&[u8]> = chunks.iter().map(|c| c.as_ref()).collect();
-            let decoded = floe_segment::decode_columns(&directory, &plan.wanted, &chunks, &key)?;
-            // The version's schema (nullability merged across appends) names every batch.
-            let batch = RecordBatch::try_new(plan.schema.clone(), decoded.columns().to_vec())?;
-            let batch = batch.slice(window.start, window.len());
             let (lo, hi) = plan.range;
-            if segment.first_ts >= lo && segment.last_ts <= hi {
-                return Ok(batch);
-            }
-            let ts = frame::index_values(&batch, plan.index);
-            let start = ts.partition_point(|&t| t < lo);
-            let end = ts.partition_point(|&t| t <= hi).max(start);
-            Ok(batch.slice(start, end - start))
+            let columns = if segment.first_ts >= lo && segment.last_ts <= hi {
+                floe_segment::decode_window(&directory, &plan.wanted, &chunks, window, &key)?
+                    .columns()
+                    .to_vec()
+            } else {
+                // The index alone first, to find the rows of the date range; then only those
+                // rows of the other columns.
+                let (index_chunks, others, other_chunks) =
+                    split_index(&directory, &plan.wanted, plan.index, &chunks);
+                let index_col = [plan.wanted[plan.index]];
+                let index = floe_segment::decode_window(
+                    &directory,
+                    &index_col,
+                    &index_chunks,
+                    window.clone(),
+                    &key,
+                )?;
+                let ts = frame::index_values(&index, 0);
+                let start = ts.partition_point(|&t| t < lo);
+                let end = ts.partition_point(|&t| t <= hi).max(start);
+                let rows = window.start + start..window.start + end;
+                let rest =
+                    floe_segment::decode_window(&directory, &others, &other_chunks, rows, &key)?;
+                let mut columns = rest.columns().to_vec();
+                columns.insert(plan.index, index.column(0).slice(start, end - start));
+                columns
+            };
+            // The version's schema (nullability merged across appends) names every batch.
+            Ok(RecordBatch::try_new(plan.schema.clone(), columns)?)
         })
         .await?
     }
+}
+
+/// The chunks of the index column (`wanted[index]`), then the other wanted columns and their
+/// chunks, from `chunks` as `dir.ranges_for(wanted)` lists them (values, then validity if any).
+fn split_index<'a>(
+    dir: &floe_segment::Directory,
+    wanted: &[usize],
+    index: usize,
+    chunks: &[&'a [u8]],
+) -> (Vec<&'a [u8]>, Vec<usize>, Vec<&'a [u8]>) {
+    let (mut index_chunks, mut others, mut other_chunks) = (Vec::new(), Vec::new(), Vec::new());
+    let mut next = chunks.iter().copied();
+    for (i, &column) in wanted.iter().enumerate() {
+        let count = dir
+            .columns
+            .get(column)
+            .map_or(1, |c| 1 + usize::from(c.validity.is_some()));
+        let these = next.by_ref().take(count);
+        if i == index {
+            index_chunks.extend(these);
+        } else {
+            others.push(column);
+            other_chunks.extend(these);
+        }
+    }
+    (index_chunks, others, other_chunks)
 }
 
 /// Every batch of `stream`, in order.

@@ -8,12 +8,27 @@
 use crate::bitpack::BLOCK;
 use crate::word::Word;
 use crate::{Error, Result};
+use std::ops::Range;
 
 /// A stream that yields its values in order, in calls of at most [`BLOCK`] values. Callers ask
 /// for exactly the stream's length in total, in blocks that start at multiples of [`BLOCK`].
-pub(crate) trait Blocks<W> {
+pub(crate) trait Blocks<W: Word> {
     /// Writes the next `out.len()` values into `out`.
     fn fill(&mut self, out: &mut [W]) -> Result<()>;
+
+    /// Passes over the next `n` values (one block's worth, as [`Blocks::fill`] would be asked
+    /// for) without returning them. By default they are decoded into scratch space; a stream
+    /// that can step over a block more cheaply says so.
+    fn skip(&mut self, n: usize) -> Result<()> {
+        let mut scratch = [W::ZERO; BLOCK];
+        let Some(part) = scratch.get_mut(..n) else {
+            return Err(Error::corrupt(
+                0,
+                format!("skip of {n} values exceeds a block"),
+            ));
+        };
+        self.fill(part)
+    }
 }
 
 /// A decoded stream: already whole, or blocks to pull.
@@ -57,6 +72,48 @@ impl<'a, W: Word> Source<'a, W> {
             }
         }
     }
+
+    /// Only the values at `rows` of the stream's `len` (`rows` within `0..len`): the blocks before
+    /// the window are stepped over, the blocks after it are never decoded, and only the window is
+    /// written out. `at` is the stream's offset, for errors.
+    pub(crate) fn into_window(self, len: usize, rows: Range<usize>, at: usize) -> Result<Vec<W>> {
+        if rows.start > rows.end || rows.end > len {
+            return Err(Error::InvalidInput {
+                reason: format!("rows {rows:?} are not within a chunk of {len} values"),
+            });
+        }
+        match self {
+            Source::Whole(mut v) => {
+                if v.len() < rows.end {
+                    return Err(Error::corrupt(at, "stream shorter than its count"));
+                }
+                v.truncate(rows.end);
+                v.drain(..rows.start);
+                Ok(v)
+            }
+            Source::Blocks(mut b) => {
+                let mut out = Vec::new();
+                out.try_reserve_exact(rows.len()).map_err(|_| {
+                    Error::corrupt(at, format!("cannot allocate {} values", rows.len()))
+                })?;
+                let mut pos = 0;
+                while pos + BLOCK <= rows.start {
+                    b.skip(BLOCK)?;
+                    pos += BLOCK;
+                }
+                let mut buf = [W::ZERO; BLOCK];
+                while pos < rows.end {
+                    let n = (len - pos).min(BLOCK);
+                    b.fill(&mut buf[..n])?;
+                    let lo = rows.start.max(pos) - pos;
+                    let hi = rows.end.min(pos + n) - pos;
+                    out.extend_from_slice(&buf[lo..hi]);
+                    pos += n;
+                }
+                Ok(out)
+            }
+        }
+    }
 }
 
 /// Blocks served from a decoded buffer.
@@ -73,6 +130,14 @@ impl<W: Word> Blocks<W> for FromVec<W> {
         };
         out.copy_from_slice(src);
         self.pos = end;
+        Ok(())
+    }
+
+    fn skip(&mut self, n: usize) -> Result<()> {
+        if self.v.len() - self.pos.min(self.v.len()) < n {
+            return Err(Error::corrupt(0, "stream shorter than its count"));
+        }
+        self.pos += n;
         Ok(())
     }
 }
@@ -97,6 +162,19 @@ impl<W: Word> Blocks<W> for Plain<'_> {
         self.at += n;
         Ok(())
     }
+
+    fn skip(&mut self, n: usize) -> Result<()> {
+        let n = n * W::BYTES;
+        let Some(rest) = self.bytes.get(n..) else {
+            return Err(Error::corrupt(
+                self.at,
+                "plain stream shorter than its count",
+            ));
+        };
+        self.bytes = rest;
+        self.at += n;
+        Ok(())
+    }
 }
 
 /// One value repeated.
@@ -105,6 +183,10 @@ pub(crate) struct Repeat<W>(pub(crate) W);
 impl<W: Word> Blocks<W> for Repeat<W> {
     fn fill(&mut self, out: &mut [W]) -> Result<()> {
         out.fill(self.0);
+        Ok(())
+    }
+
+    fn skip(&mut self, _: usize) -> Result<()> {
         Ok(())
     }
 }

@@ -14,6 +14,7 @@ use crate::{
     Decoded, Error, PhysicalType, Result, Values, alp, alprd, binary, constant, delta, dict,
     divide, frame, general, plain, runend,
 };
+use std::ops::Range;
 
 /// How a chunk is encoded. Stored as the chunk's first byte; nested encodings store their
 /// children's tags too.
@@ -444,6 +445,56 @@ pub fn decode(chunk: &[u8], ty: PhysicalType, len: usize) -> Result<Decoded> {
         PhysicalType::Binary => {
             let (offsets, data) = decode_binary(chunk, len, 0, 0)?;
             Decoded::Binary { offsets, data }
+        }
+    })
+}
+
+/// Decodes only the values at `rows` of a chunk of `len` values, as [`decode`] would return them
+/// sliced: a row window of a segment costs the blocks up to its end, and only the window is
+/// written out. Blocks before the window are stepped over (bit-packed blocks by their width
+/// alone; a stream that needs its predecessors, such as deltas, still sums them). Booleans and
+/// strings are decoded whole and then cut. `rows` outside `0..len` is
+/// [`Error::InvalidInput`].
+///
+/// ```
+/// use floe_codec::{Decoded, Encoding, PhysicalType, Values, decode_rows, encode};
+/// let values: Vec<i64> = (0..10_000).map(|i| i * 3).collect();
+/// let chunk = encode(Values::I64(&values), Encoding::Auto)?;
+/// let window = decode_rows(&chunk, PhysicalType::I64, values.len(), 4_000..4_010)?;
+/// assert!(matches!(window, Decoded::I64(v) if v == values[4_000..4_010]));
+/// # Ok::<(), floe_codec::Error>(())
+/// ```
+pub fn decode_rows(
+    chunk: &[u8],
+    ty: PhysicalType,
+    len: usize,
+    rows: Range<usize>,
+) -> Result<Decoded> {
+    macro_rules! words {
+        ($w:ty, $variant:ident) => {
+            Decoded::$variant(cast_words(
+                open::<$w>(chunk, len, 0, 0)?.into_window(len, rows, 0)?,
+            )?)
+        };
+    }
+    Ok(match ty {
+        PhysicalType::I8 => words!(u8, I8),
+        PhysicalType::I16 => words!(u16, I16),
+        PhysicalType::I32 => words!(u32, I32),
+        PhysicalType::I64 => words!(u64, I64),
+        PhysicalType::U8 => words!(u8, U8),
+        PhysicalType::U16 => words!(u16, U16),
+        PhysicalType::U32 => words!(u32, U32),
+        PhysicalType::U64 => words!(u64, U64),
+        PhysicalType::F32 => words!(u32, F32),
+        PhysicalType::F64 => words!(u64, F64),
+        PhysicalType::Bool | PhysicalType::Binary => {
+            if rows.start > rows.end || rows.end > len {
+                return Err(Error::InvalidInput {
+                    reason: format!("rows {rows:?} are not within a chunk of {len} values"),
+                });
+            }
+            decode(chunk, ty, len)?.window(rows)
         }
     })
 }

@@ -54,6 +54,6 @@ mod values;
 mod word;
 
 pub use describe::describe_tree;
-pub use encoding::{Encoding, decode, describe, encode};
+pub use encoding::{Encoding, decode, decode_rows, describe, encode};
 pub use error::{Error, Result};
 pub use values::{Decoded, PhysicalType, Values};

@@ -170,6 +170,49 @@ pub enum Decoded {
 }
 
 impl Decoded {
+    /// The values at `rows` (within `0..len()`, checked by the caller), copied out.
+    pub(crate) fn window(self, rows: std::ops::Range<usize>) -> Decoded {
+        fn cut<T>(mut v: Vec<T>, rows: std::ops::Range<usize>) -> Vec<T> {
+            v.truncate(rows.end);
+            v.drain(..rows.start);
+            v
+        }
+        match self {
+            Decoded::I8(v) => Decoded::I8(cut(v, rows)),
+            Decoded::I16(v) => Decoded::I16(cut(v, rows)),
+            Decoded::I32(v) => Decoded::I32(cut(v, rows)),
+            Decoded::I64(v) => Decoded::I64(cut(v, rows)),
+            Decoded::U8(v) => Decoded::U8(cut(v, rows)),
+            Decoded::U16(v) => Decoded::U16(cut(v, rows)),
+            Decoded::U32(v) => Decoded::U32(cut(v, rows)),
+            Decoded::U64(v) => Decoded::U64(cut(v, rows)),
+            Decoded::F32(v) => Decoded::F32(cut(v, rows)),
+            Decoded::F64(v) => Decoded::F64(cut(v, rows)),
+            Decoded::Bool { bits, .. } => {
+                let mut out = vec![0u8; rows.len().div_ceil(8)];
+                for (i, r) in rows.clone().enumerate() {
+                    if bits[r / 8] >> (r % 8) & 1 == 1 {
+                        out[i / 8] |= 1 << (i % 8);
+                    }
+                }
+                Decoded::Bool {
+                    bits: out,
+                    len: rows.len(),
+                }
+            }
+            Decoded::Binary { offsets, data } => {
+                let (lo, hi) = (offsets[rows.start], offsets[rows.end]);
+                Decoded::Binary {
+                    offsets: offsets[rows.start..=rows.end]
+                        .iter()
+                        .map(|o| o - lo)
+                        .collect(),
+                    data: data[lo as usize..hi as usize].to_vec(),
+                }
+            }
+        }
+    }
+
     /// Number of values.
     pub fn len(&self) -> usize {
         self.as_values().len()

@@ -42,6 +42,7 @@ fn check(values: Values<'_>, enc: Encoding) -> bool {
     if enc != Encoding::Auto {
         assert_eq!(describe(&chunk).ok(), Some(enc.name()));
     }
+    check_windows(&chunk, ty, &back, enc);
     let tree = describe_tree(&chunk, ty, values.len())
         .unwrap_or_else(|e| panic!("{enc:?}: describe_tree: {e}"));
     assert!(!tree.is_empty());
@@ -52,6 +53,93 @@ fn check(values: Values<'_>, enc: Encoding) -> bool {
         }
     }
     true
+}
+
+/// `decode_rows` over windows at the edges, across block boundaries and over the whole chunk
+/// must give exactly the matching slice of the whole decode; a window past the end is an error.
+fn check_windows(chunk: &[u8], ty: PhysicalType, whole: &Decoded, enc: Encoding) {
+    let len = whole.len();
+    let mut windows = vec![
+        0..0,
+        0..len,
+        len / 3..len - len / 3,
+        len.saturating_sub(1)..len,
+    ];
+    for edge in [1023, 1024, 1025, 2048, 3000] {
+        if edge + 5 <= len {
+            windows.push(edge..edge + 5);
+            windows.push(edge..len);
+            windows.push(0..edge);
+        }
+    }
+    for rows in windows {
+        let got = decode_rows(chunk, ty, len, rows.clone())
+            .unwrap_or_else(|e| panic!("{enc:?} on {ty:?}, rows {rows:?}: {e}"));
+        assert_eq!(got.len(), rows.len(), "{enc:?} rows {rows:?}");
+        assert_eq!(
+            plain_bytes(got.as_values()),
+            plain_bytes(whole.clone().window(rows.clone()).as_values()),
+            "{enc:?} on {ty:?}: rows {rows:?} differ from the whole decode"
+        );
+    }
+    assert!(matches!(
+        decode_rows(chunk, ty, len, 0..len + 1),
+        Err(Error::InvalidInput { .. })
+    ));
+}
+
+#[test]
+fn row_windows_of_long_columns_match_the_whole_decode() {
+    let n = 5_000;
+    let sorted: Vec<i64> = (0..n)
+        .map(|i| 1_700_000_000_000 + i * 1_000 + (i * 7919) % 13)
+        .collect();
+    let noisy: Vec<u64> = (0..n as u64)
+        .map(|i| {
+            if i % 97 == 0 {
+                u64::MAX - i
+            } else {
+                (i * 2_654_435_761) % 5_000
+            }
+        })
+        .collect();
+    let runs: Vec<i32> = (0..n as i32).map(|i| i / 300).collect();
+    let prices: Vec<f64> = (0..n)
+        .map(|i| 100.0 + ((i * 37) % 400) as f64 / 100.0)
+        .collect();
+    let flags: Vec<u8> = (0..n).map(|i| u8::from(i % 3 == 0) * 0xff).collect();
+    for values in [
+        Values::I64(&sorted),
+        Values::U64(&noisy),
+        Values::I32(&runs),
+        Values::F64(&prices),
+        Values::U8(&flags),
+    ] {
+        for enc in LEGACY.into_iter().chain(LIGHT) {
+            check(values, enc);
+        }
+    }
+}
+
+#[test]
+fn bool_and_binary_windows_are_cut_at_any_bit_and_offset() {
+    let bits = Decoded::Bool {
+        bits: vec![0b1010_1101, 0b0000_0011],
+        len: 10,
+    };
+    let Decoded::Bool { bits: cut, len } = bits.window(3..10) else {
+        panic!("a bool window must stay bool");
+    };
+    // Rows 3..10 of 1,0,1,1,0,1,0,1,1,1 are 1,0,1,0,1,1,1.
+    assert_eq!((cut, len), (vec![0b0111_0101], 7));
+    let strings = Decoded::Binary {
+        offsets: vec![0, 1, 3, 6],
+        data: b"abbccc".to_vec(),
+    };
+    let Decoded::Binary { offsets, data } = strings.window(1..3) else {
+        panic!("a binary window must stay binary");
+    };
+    assert_eq!((offsets, data), (vec![0, 2, 5], b"bbccc".to_vec()));
 }
 
 fn round_trip(values: Values<'_>) {

@@ -305,25 +305,59 @@ impl<W: Word> Unpack<'_, W> {
     }
 }
 
-impl<W: Word> Blocks<W> for Unpack<'_, W> {
-    fn fill(&mut self, out: &mut [W]) -> Result<()> {
+impl<W: Word> Unpack<'_, W> {
+    /// The values the current block holds, which must be the `asked` number.
+    fn block_len(&self, asked: usize) -> Result<usize> {
         let n = (self.len - (self.block * BLOCK).min(self.len)).min(BLOCK);
-        if out.len() != n {
+        if asked != n {
             return Err(Error::corrupt(
                 self.base,
                 format!(
-                    "asked for {} values where block {} has {n}",
-                    out.len(),
+                    "asked for {asked} values where block {} has {n}",
                     self.block
                 ),
             ));
         }
+        Ok(n)
+    }
+}
+
+impl<W: Word> Blocks<W> for Unpack<'_, W> {
+    fn fill(&mut self, out: &mut [W]) -> Result<()> {
+        let n = self.block_len(out.len())?;
         if let Ok(full) = <&mut [W; BLOCK]>::try_from(&mut *out) {
             return self.next(full, n);
         }
         let mut tmp = [W::ZERO; BLOCK];
         self.next(&mut tmp, n)?;
         out.copy_from_slice(&tmp[..n]);
+        Ok(())
+    }
+
+    /// Steps over a block by its width and patch count, unpacking nothing.
+    fn skip(&mut self, n: usize) -> Result<()> {
+        let n = self.block_len(n)?;
+        let Some(&width) = self.widths.get(self.block) else {
+            return Err(Error::corrupt(
+                self.base,
+                "more blocks asked for than stored",
+            ));
+        };
+        let nbytes = packed_rows::<W>(n, width as u32) * lanes::<W>() * W::BYTES;
+        if self.packed.len() < self.at + nbytes {
+            return Err(Error::corrupt(
+                self.base,
+                "packed data shorter than its widths",
+            ));
+        }
+        self.at += nbytes;
+        if let Some(&count) = self.counts.get(self.block) {
+            if self.patch + count > self.positions.len().min(self.highs.len()) {
+                return Err(Error::corrupt(self.base, "patch counts exceed the patches"));
+            }
+            self.patch += count;
+        }
+        self.block += 1;
         Ok(())
     }
 }

@@ -1,7 +1,8 @@
 //! Fuzz target: hostile chunk bytes that pass their checksum. The input's first byte picks one
 //! column of a template segment (one column per supported type), the rest replaces that column's
 //! values chunk with a directory entry whose length and crc32c match, so the bytes reach the codec
-//! and the Arrow conversion. Decoding must return, never panic.
+//! and the Arrow conversion. Decoding must return, never panic, and a row window of the bytes must
+//! give the same rows as the whole decode wherever both succeed.
 
 #![no_main]
 
@@ -9,7 +10,7 @@ use arrow_array::{
     ArrayRef, BinaryArray, BooleanArray, Float32Array, Float64Array, Int8Array, Int16Array,
     Int32Array, Int64Array, RecordBatch, StringArray, TimestampNanosecondArray, UInt64Array,
 };
-use floe_segment::{ByteRange, Directory, EncodeOptions, decode_columns, encode};
+use floe_segment::{ByteRange, Directory, EncodeOptions, decode_columns, decode_window, encode};
 use libfuzzer_sys::fuzz_target;
 use std::sync::{Arc, OnceLock};
 
@@ -82,7 +83,15 @@ fuzz_target!(|data: &[u8]| {
         chunks.push(chunk.to_vec());
     }
     let refs: Vec<&[u8]> = chunks.iter().map(Vec::as_slice).collect();
-    if let Ok(batch) = decode_columns(&dir, &[column], &refs, "fuzz") {
+    let whole = decode_columns(&dir, &[column], &refs, "fuzz");
+    if let Ok(batch) = &whole {
         assert_eq!(batch.num_rows() as u64, dir.rows);
+    }
+    // A row window of the same bytes: never a panic, and where both decode, the same rows.
+    let rows = usize::try_from(dir.rows).unwrap_or(0);
+    let window = rows / 4..rows - rows / 4;
+    let part = decode_window(&dir, &[column], &refs, window.clone(), "fuzz");
+    if let (Ok(batch), Ok(part)) = (&whole, &part) {
+        assert_eq!(part, &batch.slice(window.start, window.len()));
     }
 });
