@@ -330,6 +330,17 @@ impl<W: Word> Blocks<W> for Floats<'_, W> {
         self.done = end;
         Ok(())
     }
+
+    /// Steps the child over the block and the exception cursor past it; no floats are made.
+    fn skip(&mut self, n: usize) -> Result<()> {
+        self.child.skip(n)?;
+        let end = self.done + n;
+        while self.pos.get(self.next).is_some_and(|&p| (p as usize) < end) {
+            self.next += 1;
+        }
+        self.done = end;
+        Ok(())
+    }
 }
 
 /// Opens `len` float words as blocks.

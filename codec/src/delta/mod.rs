@@ -7,6 +7,7 @@
 //! deltas (`len` words, the first one zero). Decoding is one in-place prefix sum over the child.
 //! This module owns that layout only.
 
+use crate::bitpack::BLOCK;
 use crate::blocks::{Blocks, Source};
 use crate::bytes::Reader;
 use crate::cascade::{self, Kind};
@@ -72,6 +73,26 @@ impl<W: Word> Blocks<W> for Sums<'_, W> {
             });
         }
         self.acc = acc;
+        Ok(())
+    }
+
+    /// A skipped block only moves the running value on by the block's total, a plain sum that
+    /// vectorises, instead of the running sum of every value.
+    fn skip(&mut self, n: usize) -> Result<()> {
+        let mut deltas = [W::ZERO; BLOCK];
+        let Some(block) = deltas.get_mut(..n) else {
+            return Err(Error::corrupt(
+                0,
+                format!("skip of {n} values exceeds a block"),
+            ));
+        };
+        self.child.fill(block)?;
+        let total = if self.zigzag {
+            block.iter().fold(W::ZERO, |s, x| s.wadd(x.unzigzag()))
+        } else {
+            block.iter().fold(W::ZERO, |s, &x| s.wadd(x))
+        };
+        self.acc = self.acc.wadd(total);
         Ok(())
     }
 }

@@ -296,6 +296,11 @@ impl<W: Word, C: Word> Blocks<W> for Gather<'_, W, C> {
         }
         Ok(())
     }
+
+    /// Steps the codes over the block; nothing is looked up.
+    fn skip(&mut self, n: usize) -> Result<()> {
+        self.codes.skip(n)
+    }
 }
 
 /// Opens `len` words as blocks.

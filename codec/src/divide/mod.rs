@@ -159,6 +159,10 @@ impl<W: Word> Blocks<W> for Scale<'_, W> {
         out.iter_mut().for_each(|q| *q = base.wadd(q.wmul(divisor)));
         Ok(())
     }
+
+    fn skip(&mut self, n: usize) -> Result<()> {
+        self.child.skip(n)
+    }
 }
 
 /// Opens `len` values as blocks.

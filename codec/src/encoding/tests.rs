@@ -107,12 +107,19 @@ fn row_windows_of_long_columns_match_the_whole_decode() {
     let prices: Vec<f64> = (0..n)
         .map(|i| 100.0 + ((i * 37) % 400) as f64 / 100.0)
         .collect();
+    // Decimal prices with a non-decimal value every 97 rows: ALP exceptions in every block.
+    let odd: Vec<f64> = prices
+        .iter()
+        .enumerate()
+        .map(|(i, &p)| if i % 97 == 5 { p / 3.0 } else { p })
+        .collect();
     let flags: Vec<u8> = (0..n).map(|i| u8::from(i % 3 == 0) * 0xff).collect();
     for values in [
         Values::I64(&sorted),
         Values::U64(&noisy),
         Values::I32(&runs),
         Values::F64(&prices),
+        Values::F64(&odd),
         Values::U8(&flags),
     ] {
         for enc in LEGACY.into_iter().chain(LIGHT) {
