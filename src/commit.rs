@@ -160,7 +160,7 @@ impl Library {
                 .put_if_absent(&key, Bytes::from(manifest.to_bytes()?))
                 .await
             {
-                Ok(()) => return Ok(manifest),
+                Ok(_) => return Ok(manifest),
                 Err(floe_io::Error::AlreadyExists { .. }) => {
                     // Either another writer won this version (rebase and retry) or our own earlier
                     // attempt landed and its answer was lost (then we are done).

@@ -224,7 +224,7 @@ impl Library {
                 let json =
                     serde_json::to_vec_pretty(&config).map_err(|e| Error::Task(e.to_string()))?;
                 match store.put_if_absent(keys::LIBRARY, Bytes::from(json)).await {
-                    Ok(()) => config,
+                    Ok(_) => config,
                     // Another client created it first: theirs is the library's config.
                     Err(floe_io::Error::AlreadyExists { .. }) => {
                         parse_config(&store.get(keys::LIBRARY).await?)?
