@@ -12,6 +12,7 @@ use arrow_schema::SchemaRef;
 use bytes::Bytes;
 use futures::{StreamExt, TryStreamExt, stream};
 use rayon::prelude::*;
+use std::sync::Arc;
 use tokio::sync::OnceCell;
 
 /// How many trailing segments of `segments` an append of `new_rows` rewrites together with its
@@ -150,22 +151,24 @@ impl<'a> Commit<'a> {
 impl Library {
     /// Commits `commit` on top of whatever the head is when it lands. Lost races rebuild the
     /// manifest on the new head; a lost answer is recognised by the commit id.
-    pub(crate) async fn commit(&self, commit: &Commit<'_>) -> Result<Manifest> {
+    pub(crate) async fn commit(&self, commit: &Commit<'_>) -> Result<Arc<Manifest>> {
         loop {
             let head = self.latest_manifest(commit.symbol, commit.esc).await?;
-            let manifest = self.build(commit, head.as_ref()).await?;
+            let manifest = self.build(commit, head.as_deref()).await?;
             let key = keys::manifest(commit.esc, manifest.version);
-            match self
-                .store
-                .put_if_absent(&key, Bytes::from(manifest.to_bytes()?))
-                .await
-            {
-                Ok(()) => return Ok(manifest),
+            let bytes = Bytes::from(manifest.to_bytes()?);
+            let size = bytes.len();
+            match self.store.put_if_absent(&key, bytes).await {
+                Ok(put) => {
+                    let manifest = Arc::new(manifest);
+                    self.committed(commit.esc, Arc::clone(&manifest), size, put);
+                    return Ok(manifest);
+                }
                 Err(floe_io::Error::AlreadyExists { .. }) => {
                     // Either another writer won this version (rebase and retry) or our own earlier
                     // attempt landed and its answer was lost (then we are done).
                     if self.is_ours(&key, commit.commit_id).await? {
-                        return Ok(manifest);
+                        return Ok(Arc::new(manifest));
                     }
                     tracing::debug!(
                         symbol = commit.symbol,
@@ -176,7 +179,7 @@ impl Library {
                 Err(e) => {
                     // The put may have taken effect even though it reported failure.
                     if self.is_ours(&key, commit.commit_id).await.unwrap_or(false) {
-                        return Ok(manifest);
+                        return Ok(Arc::new(manifest));
                     }
                     return Err(e.into());
                 }

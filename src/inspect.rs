@@ -6,6 +6,7 @@ use crate::library::{Library, VersionInfo};
 use crate::{Result, keys, symbol};
 use arrow_schema::DataType;
 use floe_codec::PhysicalType;
+use std::sync::Arc;
 
 /// The storage layout of one version: what `floe inspect` prints.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,7 +69,7 @@ impl Library {
     pub async fn inspect(&self, symbol: &str, version: Option<u64>) -> Result<Layout> {
         let esc = symbol::escape(symbol)?;
         let manifest = match version {
-            Some(v) => self.manifest_at(symbol, &esc, v).await?,
+            Some(v) => Arc::new(self.manifest_at(symbol, &esc, v).await?),
             None => self.latest_live(symbol, &esc).await?,
         };
         let key = keys::manifest(&esc, manifest.version);

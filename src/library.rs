@@ -8,7 +8,7 @@ use crate::{Error, Frame, ReadOptions, Result, keys, read, symbol};
 use arrow_array::RecordBatch;
 use bytes::Bytes;
 use floe_codec::Encoding;
-use floe_io::Store;
+use floe_io::{PutInfo, Store};
 use futures::{StreamExt, stream};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -145,7 +145,8 @@ pub struct Library {
     pub(crate) store: Store,
     pub(crate) config: Arc<LibraryConfig>,
     pub(crate) clock: Clock,
-    /// Latest manifests this client has read, so a read of an unchanged symbol skips the GET.
+    /// Latest manifests this client has read or committed, so that reading or appending to an
+    /// unchanged symbol skips the GET.
     manifests: Arc<Mutex<ManifestCache>>,
 }
 
@@ -159,14 +160,48 @@ pub(crate) struct Seen {
     e_tag: Option<String>,
 }
 
-/// The newest manifest read of each symbol (by escaped name), with what the listing said of it.
+/// How this client knows which object a cached manifest is, to recognise it in a listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Known {
+    /// Read after a listing showed the object so.
+    Listed(Seen),
+    /// Committed by this client: the put answered with the entity tag of what it wrote. The
+    /// write time is the store's own and the answer does not carry it, so only size and tag
+    /// can be compared; see [`Known::is`].
+    Written { size: u64, e_tag: String },
+}
+
+impl Known {
+    /// Whether `listed` shows the very object this knowledge is about.
+    ///
+    /// For a written manifest the entity tag decides. Every store floe runs on gives a tag that
+    /// is unique to one write or to one content: memory counts writes, a local directory tags
+    /// inode, modification time (µs) and size, Azure tags every write afresh, and S3 and GCS
+    /// tag a single-part upload with the MD5 of its content (or, with KMS encryption, a value
+    /// unique to the write). So a listing that shows the tag the put answered with, at the size
+    /// written, shows the bytes this client wrote, even if the key had been deleted and written
+    /// again in between (docs/protocol.md, *Reading*, has the argument per store and its one
+    /// narrow limit on local directories). A tag that some store formats differently in a
+    /// listing only costs a GET.
+    pub(crate) fn is(&self, listed: &Seen) -> bool {
+        match self {
+            Known::Listed(seen) => seen == listed,
+            Known::Written { size, e_tag } => {
+                listed.size == *size && listed.e_tag.as_deref() == Some(e_tag.as_str())
+            }
+        }
+    }
+}
+
+/// The newest manifest read or committed of each symbol (by escaped name), with how this client
+/// knows which object it is.
 #[derive(Default)]
 struct ManifestCache {
-    entries: HashMap<String, (Seen, Manifest)>,
+    entries: HashMap<String, (Known, Arc<Manifest>)>,
 }
 
 /// `manifest` if it is a live version, else [`Error::SymbolNotFound`].
-pub(crate) fn live(symbol: &str, manifest: Option<Manifest>) -> Result<Manifest> {
+pub(crate) fn live(symbol: &str, manifest: Option<Arc<Manifest>>) -> Result<Arc<Manifest>> {
     match manifest {
         Some(m) if !m.deleted => Ok(m),
         _ => Err(Error::SymbolNotFound {
@@ -179,23 +214,22 @@ pub(crate) fn live(symbol: &str, manifest: Option<Manifest>) -> Result<Manifest>
 const CACHED_MANIFESTS: usize = 256;
 
 impl ManifestCache {
-    fn get(&self, esc: &str, version: u64, seen: &Seen) -> Option<Manifest> {
+    fn get(&self, esc: &str, version: u64, listed: &Seen) -> Option<Arc<Manifest>> {
         match self.entries.get(esc) {
-            Some((s, m)) if m.version == version && s == seen => Some(m.clone()),
+            Some((known, m)) if m.version == version && known.is(listed) => Some(Arc::clone(m)),
             _ => None,
         }
     }
 
-    fn newest(&self, esc: &str) -> Option<(Seen, Manifest)> {
+    fn newest(&self, esc: &str) -> Option<(Known, Arc<Manifest>)> {
         self.entries.get(esc).cloned()
     }
 
-    fn put(&mut self, esc: &str, seen: Seen, manifest: &Manifest) {
+    fn put(&mut self, esc: &str, known: Known, manifest: Arc<Manifest>) {
         if self.entries.len() >= CACHED_MANIFESTS && !self.entries.contains_key(esc) {
             self.entries.clear();
         }
-        self.entries
-            .insert(esc.to_owned(), (seen, manifest.clone()));
+        self.entries.insert(esc.to_owned(), (known, manifest));
     }
 }
 
@@ -224,7 +258,7 @@ impl Library {
                 let json =
                     serde_json::to_vec_pretty(&config).map_err(|e| Error::Task(e.to_string()))?;
                 match store.put_if_absent(keys::LIBRARY, Bytes::from(json)).await {
-                    Ok(()) => config,
+                    Ok(_) => config,
                     // Another client created it first: theirs is the library's config.
                     Err(floe_io::Error::AlreadyExists { .. }) => {
                         parse_config(&store.get(keys::LIBRARY).await?)?
@@ -387,7 +421,8 @@ impl Library {
         let esc = symbol::escape(symbol)?;
         let op = op(&esc)?;
         let commit = Commit::new(symbol, &esc, op, options.metadata.clone());
-        Ok(VersionInfo::of(&self.commit(&commit).await?))
+        let manifest = self.commit(&commit).await?;
+        Ok(VersionInfo::of(&manifest))
     }
 
     /// Writes many symbols concurrently; one result per input, in input order. Each symbol
@@ -419,13 +454,13 @@ impl Library {
     }
 
     /// The newest manifest of a symbol (a tombstone included), `None` if it has none. One LIST
-    /// and one GET; the GET is skipped when this client read that very manifest object before
-    /// (same version, and the listing shows the same size, write time and entity tag).
+    /// and one GET; the GET is skipped when this client read or committed that very manifest
+    /// object before (see [`Known::is`]).
     pub(crate) async fn latest_manifest(
         &self,
         symbol: &str,
         esc: &str,
-    ) -> Result<Option<Manifest>> {
+    ) -> Result<Option<Arc<Manifest>>> {
         let chain = self.chain(esc).await?;
         self.newest_in(symbol, esc, chain).await
     }
@@ -437,7 +472,7 @@ impl Library {
         symbol: &str,
         esc: &str,
         chain: Chain,
-    ) -> Result<Option<Manifest>> {
+    ) -> Result<Option<Arc<Manifest>>> {
         let Some(version) = chain.newest() else {
             return Ok(None);
         };
@@ -446,16 +481,28 @@ impl Library {
         {
             return Ok(Some(hit));
         }
-        let manifest = self.manifest_at(symbol, esc, version).await?;
+        let manifest = Arc::new(self.manifest_at(symbol, esc, version).await?);
         if let Some(seen) = chain.newest_seen {
-            self.cached_manifests().put(esc, seen, &manifest);
+            self.cached_manifests()
+                .put(esc, Known::Listed(seen), Arc::clone(&manifest));
         }
         Ok(Some(manifest))
     }
 
-    /// The newest manifest this client read of `esc`, with what the listing showed of it then.
-    pub(crate) fn cached_newest(&self, esc: &str) -> Option<(Seen, Manifest)> {
+    /// The newest manifest this client read or committed of `esc`, with how it knows which
+    /// object that is.
+    pub(crate) fn cached_newest(&self, esc: &str) -> Option<(Known, Arc<Manifest>)> {
         self.cached_manifests().newest(esc)
+    }
+
+    /// Remembers a manifest this client has just committed, as `put` answered for it, so the
+    /// next operation on the symbol skips the GET while the listing shows that object.
+    pub(crate) fn committed(&self, esc: &str, manifest: Arc<Manifest>, size: usize, put: PutInfo) {
+        if let Some(e_tag) = put.e_tag {
+            let size = u64::try_from(size).unwrap_or(u64::MAX);
+            self.cached_manifests()
+                .put(esc, Known::Written { size, e_tag }, manifest);
+        }
     }
 
     fn cached_manifests(&self) -> std::sync::MutexGuard<'_, ManifestCache> {
@@ -464,7 +511,7 @@ impl Library {
     }
 
     /// The newest manifest of a live symbol, else [`Error::SymbolNotFound`].
-    pub(crate) async fn latest_live(&self, symbol: &str, esc: &str) -> Result<Manifest> {
+    pub(crate) async fn latest_live(&self, symbol: &str, esc: &str) -> Result<Arc<Manifest>> {
         live(symbol, self.latest_manifest(symbol, esc).await?)
     }
 
@@ -575,7 +622,7 @@ impl Library {
     pub async fn version_info(&self, symbol: &str, version: Option<u64>) -> Result<VersionInfo> {
         let esc = symbol::escape(symbol)?;
         let manifest = match version {
-            Some(v) => self.manifest_at(symbol, &esc, v).await?,
+            Some(v) => Arc::new(self.manifest_at(symbol, &esc, v).await?),
             None => self.latest_live(symbol, &esc).await?,
         };
         Ok(VersionInfo::of(&manifest))
@@ -630,4 +677,41 @@ pub(crate) async fn on_rayon<T: Send + 'static>(
     });
     rx.await
         .map_err(|_| Error::Task("a decoding worker panicked".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(size: u64, last_modified_ns: i64, e_tag: Option<&str>) -> Seen {
+        Seen {
+            size,
+            last_modified_ns,
+            e_tag: e_tag.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_written_manifest_is_known_by_size_and_entity_tag() {
+        let written = Known::Written {
+            size: 10,
+            e_tag: "7".into(),
+        };
+        // The store's write time is not known to the writer, so any is accepted.
+        assert!(written.is(&listed(10, 1, Some("7"))));
+        assert!(written.is(&listed(10, 2, Some("7"))));
+        assert!(!written.is(&listed(10, 1, Some("8"))));
+        assert!(!written.is(&listed(11, 1, Some("7"))));
+        assert!(!written.is(&listed(10, 1, None)));
+    }
+
+    #[test]
+    fn a_listed_manifest_is_known_by_size_time_and_entity_tag() {
+        let known = Known::Listed(listed(10, 1, Some("t")));
+        assert!(known.is(&listed(10, 1, Some("t"))));
+        assert!(!known.is(&listed(10, 2, Some("t"))));
+        assert!(!known.is(&listed(10, 1, Some("u"))));
+        assert!(!known.is(&listed(9, 1, Some("t"))));
+        assert!(!known.is(&listed(10, 1, None)));
+    }
 }

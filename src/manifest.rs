@@ -5,6 +5,11 @@
 //!
 //! Bytes: `b"FLMF"`, `u32` format (little-endian), `u32` crc32c of the payload, then the payload
 //! serialised with postcard. Format 2 added `deleted` (tombstones); format 1 manifests still read.
+//!
+//! Byte fields (the schema, the metadata, each segment's directory) go through `serde_bytes`, so
+//! postcard copies them as one block instead of visiting each byte. The bytes are the same either
+//! way: postcard writes a byte array and a sequence of `u8` alike, as a varint length followed by
+//! the raw bytes, so manifests written before still parse.
 
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -29,10 +34,12 @@ pub(crate) struct Manifest {
     /// Name of the index column.
     pub index: String,
     /// Schema of the version, in floe-segment's schema encoding.
+    #[serde(with = "serde_bytes")]
     pub schema: Vec<u8>,
     pub rows: u64,
     pub segments: Vec<SegmentRef>,
     /// Caller's metadata for this version.
+    #[serde(with = "serde_bytes")]
     pub metadata: Option<Vec<u8>>,
     /// A tombstone: the symbol was deleted by this version (no segments).
     pub deleted: bool,
@@ -48,9 +55,11 @@ struct ManifestV1 {
     commit_id: [u8; 16],
     timestamp_ns: i64,
     index: String,
+    #[serde(with = "serde_bytes")]
     schema: Vec<u8>,
     rows: u64,
     segments: Vec<SegmentRef>,
+    #[serde(with = "serde_bytes")]
     metadata: Option<Vec<u8>>,
 }
 
@@ -83,6 +92,7 @@ pub(crate) struct SegmentRef {
     /// Size of the segment object.
     pub bytes: u64,
     /// The segment's chunk directory (floe-segment's binary form).
+    #[serde(with = "serde_bytes")]
     pub directory: Vec<u8>,
 }
 
@@ -232,6 +242,94 @@ mod tests {
         bytes.extend_from_slice(&crc32c::crc32c(&payload).to_le_bytes());
         bytes.extend_from_slice(&payload);
         assert_eq!(Manifest::from_bytes(&bytes, "k").ok(), Some(m));
+    }
+
+    /// A segment as the plain derive writes it, each byte of `directory` as a `u8` element.
+    #[derive(Serialize)]
+    struct PlainSegmentRef {
+        id: String,
+        rows: u64,
+        first_ts: i64,
+        last_ts: i64,
+        bytes: u64,
+        directory: Vec<u8>,
+    }
+
+    /// A manifest as the plain derive writes it; `deleted` is `()` (no bytes) for format 1.
+    #[derive(Serialize)]
+    struct PlainManifest<D> {
+        symbol: String,
+        version: u64,
+        parent: Option<u64>,
+        commit_id: [u8; 16],
+        timestamp_ns: i64,
+        index: String,
+        schema: Vec<u8>,
+        rows: u64,
+        segments: Vec<PlainSegmentRef>,
+        metadata: Option<Vec<u8>>,
+        deleted: D,
+    }
+
+    fn plain<D>(m: &Manifest, deleted: D) -> PlainManifest<D> {
+        PlainManifest {
+            symbol: m.symbol.clone(),
+            version: m.version,
+            parent: m.parent,
+            commit_id: m.commit_id,
+            timestamp_ns: m.timestamp_ns,
+            index: m.index.clone(),
+            schema: m.schema.clone(),
+            rows: m.rows,
+            segments: m
+                .segments
+                .iter()
+                .map(|s| PlainSegmentRef {
+                    id: s.id.clone(),
+                    rows: s.rows,
+                    first_ts: s.first_ts,
+                    last_ts: s.last_ts,
+                    bytes: s.bytes,
+                    directory: s.directory.clone(),
+                })
+                .collect(),
+            metadata: m.metadata.clone(),
+            deleted,
+        }
+    }
+
+    fn framed(format: u32, payload: &[u8]) -> Vec<u8> {
+        let mut bytes = b"FLMF".to_vec();
+        bytes.extend_from_slice(&format.to_le_bytes());
+        bytes.extend_from_slice(&crc32c::crc32c(payload).to_le_bytes());
+        bytes.extend_from_slice(payload);
+        bytes
+    }
+
+    #[test]
+    fn byte_fields_are_written_as_the_plain_derive_wrote_them() {
+        let mut m = sample();
+        // Lengths past 127 take a two-byte varint; every byte value appears.
+        m.schema = (0..=255).collect();
+        m.segments[0].directory = (0..300u32).map(|i| (i * 7 % 256) as u8).collect();
+        m.segments.push(SegmentRef {
+            directory: Vec::new(),
+            ..m.segments[0].clone()
+        });
+        for metadata in [None, Some(Vec::new()), Some(vec![0xff; 200])] {
+            m.metadata = metadata;
+            let old = postcard::to_stdvec(&plain(&m, m.deleted)).unwrap_or_default();
+            assert_eq!(postcard::to_stdvec(&m).ok(), Some(old.clone()));
+            assert_eq!(
+                Manifest::from_bytes(&framed(2, &old), "k").ok(),
+                Some(m.clone())
+            );
+            let v1 = postcard::to_stdvec(&plain(&m, ())).unwrap_or_default();
+            assert_eq!(
+                Manifest::from_bytes(&framed(1, &v1), "k").ok(),
+                Some(m.clone())
+            );
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! column chunks, which byte ranges) and [`Frame`], the result. Segments are fetched concurrently
 //! and each is decoded on the rayon pool as soon as its bytes arrive; output keeps segment order.
 
-use crate::library::{Library, Seen, VersionInfo, live, on_rayon};
+use crate::library::{Known, Library, VersionInfo, live, on_rayon};
 use crate::manifest::{Manifest, SegmentRef};
 use crate::{Error, Result, frame, keys, symbol};
 use arrow_array::RecordBatch;
@@ -174,11 +174,11 @@ impl Library {
         let in_flight = self.store.max_in_flight().max(STREAM_SEGMENTS_IN_FLIGHT);
         let esc = symbol::escape(symbol)?;
         if options.as_of.is_none()
-            && let Some((seen, cached)) = self.cached_newest(&esc)
+            && let Some((known, cached)) = self.cached_newest(&esc)
             && !cached.deleted
         {
             return self
-                .read_speculatively(symbol, &esc, options, in_flight, seen, cached)
+                .read_speculatively(symbol, &esc, options, in_flight, known, cached)
                 .await;
         }
         collect(self.stream(symbol, options, in_flight).await?).await
@@ -194,8 +194,8 @@ impl Library {
         esc: &str,
         options: &ReadOptions,
         in_flight: usize,
-        seen: Seen,
-        cached: Manifest,
+        known: Known,
+        cached: Arc<Manifest>,
     ) -> Result<Frame> {
         let version = cached.version;
         // A column the held version lacks may exist in a newer one: ask the LIST.
@@ -204,7 +204,9 @@ impl Library {
         };
         let (chain, first) = futures::join!(self.chain(esc), ahead.batches.try_next());
         let chain = chain?;
-        if chain.newest() == Some(version) && chain.newest_seen.as_ref() == Some(&seen) {
+        if chain.newest() == Some(version)
+            && chain.newest_seen.as_ref().is_some_and(|l| known.is(l))
+        {
             let mut batches: Vec<RecordBatch> = first?.into_iter().collect();
             while let Some(batch) = ahead.batches.try_next().await? {
                 batches.push(batch);
@@ -252,11 +254,13 @@ impl Library {
     ) -> Result<ReadStream> {
         let esc = symbol::escape(symbol)?;
         let manifest = match &options.as_of {
-            Some(AsOf::Version(version)) => self.manifest_at(symbol, &esc, *version).await?,
-            Some(AsOf::Time(t)) => self.manifest_as_of_time(symbol, &esc, *t).await?,
+            Some(AsOf::Version(version)) => {
+                Arc::new(self.manifest_at(symbol, &esc, *version).await?)
+            }
+            Some(AsOf::Time(t)) => Arc::new(self.manifest_as_of_time(symbol, &esc, *t).await?),
             Some(AsOf::Snapshot(name)) => {
                 let version = self.snapshot_version(name, symbol).await?;
-                self.manifest_at(symbol, &esc, version).await?
+                Arc::new(self.manifest_at(symbol, &esc, version).await?)
             }
             None => self.latest_live(symbol, &esc).await?,
         };
@@ -269,7 +273,7 @@ impl Library {
         &self,
         symbol: &str,
         esc: &str,
-        manifest: Manifest,
+        manifest: Arc<Manifest>,
         options: &ReadOptions,
         in_flight: usize,
     ) -> Result<ReadStream> {
@@ -315,10 +319,10 @@ impl Library {
             Some(Rows::Range(start, end)) => (start, end.min(manifest.rows)),
             Some(Rows::Tail(n)) => (manifest.rows.saturating_sub(n), manifest.rows),
         };
-        // Each touched segment with the window of its own rows the read keeps.
-        let mut touched: Vec<(SegmentRef, Range<usize>)> = Vec::new();
+        // Each touched segment (by position) with the window of its own rows the read keeps.
+        let mut touched: Vec<(usize, Range<usize>)> = Vec::new();
         let mut offset = 0u64;
-        for s in &manifest.segments {
+        for (i, s) in manifest.segments.iter().enumerate() {
             let (start, end) = (offset, offset + s.rows);
             offset = end;
             if s.rows == 0
@@ -331,19 +335,24 @@ impl Library {
             }
             let window =
                 (first_row.max(start) - start) as usize..(end_row.min(end) - start) as usize;
-            touched.push((s.clone(), window));
+            touched.push((i, window));
         }
         let lib = self.clone();
+        let version = VersionInfo::of(&manifest);
         let batches = stream::iter(touched)
-            .map(move |(segment, window)| {
+            .map(move |(i, window)| {
                 let (lib, esc, plan) = (lib.clone(), esc.clone(), plan.clone());
-                async move { lib.read_segment(&esc, segment, window, plan).await }
+                let manifest = Arc::clone(&manifest);
+                async move {
+                    lib.read_segment(&esc, &manifest.segments[i], window, plan)
+                        .await
+                }
             })
             .buffered(in_flight)
             .try_filter(|b| futures::future::ready(b.num_rows() > 0))
             .boxed();
         Ok(ReadStream {
-            version: VersionInfo::of(&manifest),
+            version,
             schema,
             batches,
         })
@@ -363,17 +372,18 @@ impl Library {
             range: (i64::MIN, i64::MAX),
         });
         let rows = usize::try_from(segment.rows).unwrap_or(usize::MAX);
-        self.read_segment(esc, segment.clone(), 0..rows, plan).await
+        self.read_segment(esc, segment, 0..rows, plan).await
     }
 
     async fn read_segment(
         &self,
         esc: &str,
-        segment: SegmentRef,
+        segment: &SegmentRef,
         window: Range<usize>,
         plan: Arc<Plan>,
     ) -> Result<RecordBatch> {
         let key = keys::segment(esc, &segment.id);
+        let span = (segment.first_ts, segment.last_ts);
         let directory = floe_segment::Directory::from_bytes(&segment.directory, &key)?;
         let ranges: Vec<_> = directory
             .ranges_for(&plan.wanted)
@@ -384,7 +394,7 @@ impl Library {
         on_rayon(move || {
             let chunks: Vec<&[u8]> = chunks.iter().map(|c| c.as_ref()).collect();
             let (lo, hi) = plan.range;
-            let columns = if segment.first_ts >= lo && segment.last_ts <= hi {
+            let columns = if span.0 >= lo && span.1 <= hi {
                 floe_segment::decode_window(&directory, &plan.wanted, &chunks, window, &key)?
                     .columns()
                     .to_vec()

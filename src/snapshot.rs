@@ -59,7 +59,7 @@ impl Library {
         };
         let json = serde_json::to_vec(&info).map_err(|e| Error::Task(e.to_string()))?;
         match self.store.put_if_absent(&key, Bytes::from(json)).await {
-            Ok(()) => Ok(info),
+            Ok(_) => Ok(info),
             Err(floe_io::Error::AlreadyExists { .. }) => Err(Error::SnapshotExists {
                 name: name.to_string(),
             }),

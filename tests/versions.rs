@@ -180,8 +180,12 @@ async fn request_counts() {
         "a write of {k} segments puts k segments and one manifest"
     );
 
+    // A client that holds no manifest of the symbol.
+    let cold = Library::with_store(lib.store().clone())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     lib.store().reset_stats();
-    lib.read("C", &ReadOptions::new())
+    cold.read("C", &ReadOptions::new())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let s = lib.store().stats();
@@ -189,6 +193,19 @@ async fn request_counts() {
         s.metadata_requests() + s.gets,
         2,
         "latest read: one LIST and one manifest GET, got {s:?}"
+    );
+    assert_eq!(s.range_gets, k * 5, "one range per column chunk");
+
+    // The writer holds the manifest it committed.
+    lib.store().reset_stats();
+    lib.read("C", &ReadOptions::new())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let s = lib.store().stats();
+    assert_eq!(
+        s.metadata_requests() + s.gets,
+        1,
+        "the writer's latest read: the LIST only, got {s:?}"
     );
     assert_eq!(s.range_gets, k * 5, "one range per column chunk");
 
@@ -368,4 +385,75 @@ async fn a_repeated_latest_read_skips_the_manifest_get_but_never_serves_a_stale_
         Err(Error::SymbolNotFound { .. }) => {}
         other => panic!("expected SymbolNotFound, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn a_client_reuses_the_manifest_it_committed_only_while_the_listing_shows_it() {
+    let store = floe::Store::memory();
+    let open = || async {
+        Library::with_store(store.clone())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let (writer, other) = (open().await, open().await);
+    let quotes = floe_datasets::quotes(&Spec::new(3_000));
+    let ok = |r: floe::Result<floe::VersionInfo>| r.unwrap_or_else(|e| panic!("{e}"));
+    ok(writer.write("W", &quotes.slice(0, 1_000)).await);
+
+    // The committing client's next append and latest read: one LIST, no manifest GET.
+    store.reset_stats();
+    ok(writer.append("W", &quotes.slice(1_000, 500)).await);
+    let s = store.stats();
+    assert_eq!((s.lists, s.gets), (1, 0), "append after a commit: {s:?}");
+    store.reset_stats();
+    let frame = writer
+        .read("W", &ReadOptions::new())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((frame.version.version, frame.num_rows()), (1, 1_500));
+    let s = store.stats();
+    assert_eq!((s.lists, s.gets), (1, 0), "read after a commit: {s:?}");
+
+    // Another client's commit is seen at once.
+    ok(other.append("W", &quotes.slice(1_500, 500)).await);
+    store.reset_stats();
+    let v = ok(writer.append("W", &quotes.slice(2_000, 500)).await);
+    assert_eq!((v.version, v.rows), (3, 2_500));
+    let s = store.stats();
+    assert_eq!(
+        (s.lists, s.gets),
+        (1, 1),
+        "append onto a rival's commit: {s:?}"
+    );
+
+    // The committed key deleted and written again by another client, with content of the same
+    // size: the listing shows another entity tag, so the held manifest is not used.
+    let a = WriteOptions::default().metadata(b"a".as_slice());
+    let b = WriteOptions::default().metadata(b"b".as_slice());
+    ok(writer.write_with("K", &quotes.slice(0, 100), &a).await);
+    let listed = store.list("v").await.unwrap_or_else(|e| panic!("{e}"));
+    let before = listed
+        .iter()
+        .find(|o| o.key.contains("/K/"))
+        .cloned()
+        .unwrap_or_else(|| panic!("no manifest of K in {listed:?}"));
+    store
+        .delete(&before.key)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    ok(other.write_with("K", &quotes.slice(0, 100), &b).await);
+    let after = store.list("v").await.unwrap_or_else(|e| panic!("{e}"));
+    let after = after
+        .iter()
+        .find(|o| o.key == before.key)
+        .unwrap_or_else(|| panic!("K's version 0 was not written again"));
+    assert_eq!(after.size, before.size, "the test needs equal sizes");
+    assert_ne!(after.e_tag, before.e_tag);
+    let seen = ok(writer.version_info("K", None).await);
+    assert_eq!(seen.metadata.as_deref(), Some(b"b".as_slice()));
+    let frame = writer
+        .read("K", &ReadOptions::new())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(frame.version.metadata.as_deref(), Some(b"b".as_slice()));
 }

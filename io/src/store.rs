@@ -48,8 +48,32 @@ pub struct ObjectInfo {
     /// When the store last wrote the object, ns since the epoch (the store's clock).
     pub last_modified_ns: i64,
     /// The store's entity tag for this content, where it gives one (S3, GCS, Azure, local
-    /// directories and memory do): it changes whenever the object is written again.
+    /// directories and memory do), without the quotes HTTP puts around it (Azure lists its tags
+    /// unquoted and answers HEADs and PUTs with them quoted). It changes whenever the object is
+    /// written again, except that S3 and GCS may give content written again unchanged its old tag
+    /// (theirs is the content's MD5).
     pub e_tag: Option<String>,
+}
+
+/// What the store answered to a write.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PutInfo {
+    /// The entity tag of the content just written, where the store gives one (S3, GCS, Azure,
+    /// local directories and memory do), unquoted as in [`ObjectInfo::e_tag`]: the tag a listing
+    /// or HEAD shows for the object while that content is there.
+    pub e_tag: Option<String>,
+    /// The store's version id of the object, where the bucket keeps versions.
+    pub version: Option<String>,
+}
+
+impl From<object_store::PutResult> for PutInfo {
+    fn from(result: object_store::PutResult) -> PutInfo {
+        PutInfo {
+            e_tag: result.e_tag.map(unquoted),
+            version: result.version,
+        }
+    }
 }
 
 /// Bytes under keys, on memory, a local directory, S3, GCS or Azure.
@@ -417,14 +441,15 @@ impl Store {
     }
 
     /// Creates or overwrites an object, atomically. One PUT.
-    pub async fn put(&self, key: &str, data: Bytes) -> Result<()> {
+    pub async fn put(&self, key: &str, data: Bytes) -> Result<PutInfo> {
         self.put_mode(key, data, PutMode::Overwrite, "put").await
     }
 
     /// Creates an object only if there is none, atomically: of several racing writers exactly one
     /// succeeds and the others get [`Error::AlreadyExists`], and the winner's content stays. One
     /// PUT. Works on memory, local directories (a hard link), S3 (`If-None-Match`), GCS and Azure.
-    pub async fn put_if_absent(&self, key: &str, data: Bytes) -> Result<()> {
+    /// The answer's entity tag names the content this call wrote.
+    pub async fn put_if_absent(&self, key: &str, data: Bytes) -> Result<PutInfo> {
         self.put_mode(key, data, PutMode::Create, "put_if_absent")
             .await
     }
@@ -467,7 +492,7 @@ impl Store {
                     key: key.to_owned(),
                     size: meta.size,
                     last_modified_ns: timestamp_ns(&meta.last_modified),
-                    e_tag: meta.e_tag,
+                    e_tag: meta.e_tag.map(unquoted),
                 });
             }
         }
@@ -554,7 +579,7 @@ impl Store {
             key: key.to_owned(),
             size: meta.size,
             last_modified_ns: timestamp_ns(&meta.last_modified),
-            e_tag: meta.e_tag,
+            e_tag: meta.e_tag.map(unquoted),
         })
     }
 
@@ -564,7 +589,7 @@ impl Store {
         data: Bytes,
         mode: PutMode,
         op: &'static str,
-    ) -> Result<()> {
+    ) -> Result<PutInfo> {
         let path = self.shared.root.path(key)?;
         let len = data.len();
         if matches!(mode, PutMode::Overwrite) && u64_from(len) > self.multipart_threshold {
@@ -572,17 +597,18 @@ impl Store {
         }
         let _permit = self.permits(1, op, key).await?;
         self.count(Request::Put, 1);
-        self.backend()
+        let result = self
+            .backend()
             .put_opts(&path, PutPayload::from(data), PutOptions::from(mode))
             .await
             .map_err(|e| Error::from_backend(op, key, e))?;
         self.shared.counters.written(len);
-        Ok(())
+        Ok(result.into())
     }
 
     /// Uploads `data` in parts of [`MULTIPART_PART_BYTES`], up to [`MULTIPART_IN_FLIGHT`] at
     /// once; on failure the upload is aborted so no parts linger.
-    async fn put_multipart(&self, key: &str, path: &Path, data: Bytes) -> Result<()> {
+    async fn put_multipart(&self, key: &str, path: &Path, data: Bytes) -> Result<PutInfo> {
         let error = |e| Error::from_backend("put", key, e);
         let len = data.len();
         let parts = len.div_ceil(MULTIPART_PART_BYTES);
@@ -603,9 +629,9 @@ impl Store {
             offset = end;
         }
         self.count(Request::MultipartPart, u64_from(parts));
-        writer.finish().await.map_err(error)?;
+        let result = writer.finish().await.map_err(error)?;
         self.shared.counters.written(len);
-        Ok(())
+        Ok(result.into())
     }
 
     /// Fetches one non-empty range, holding one request slot; fails unless every byte came back.
@@ -729,6 +755,15 @@ fn list_error(prefix: &str, error: object_store::Error) -> Error {
         key: prefix.to_owned(),
         source: Box::new(error),
     }
+}
+
+/// An entity tag without the double quotes around it, if it has them.
+fn unquoted(mut tag: String) -> String {
+    if tag.len() >= 2 && tag.starts_with('"') && tag.ends_with('"') {
+        tag.pop();
+        tag.remove(0);
+    }
+    tag
 }
 
 /// Whether `key` lies below the "directory" `prefix`.
@@ -965,6 +1000,15 @@ mod tests {
         assert_eq!(store.list_dirs("").await.expect("dirs"), ["s", "t"]);
         assert_eq!(store.stats().lists, 2);
         assert_eq!(store.stats().requests(), 2);
+    }
+
+    #[test]
+    fn entity_tags_lose_their_quotes_only() {
+        assert_eq!(unquoted("\"0x8D\"".into()), "0x8D");
+        assert_eq!(unquoted("0x8D".into()), "0x8D");
+        assert_eq!(unquoted("\"".into()), "\"");
+        assert_eq!(unquoted("\"\"".into()), "");
+        assert_eq!(unquoted("W/\"x\"".into()), "W/\"x\"");
     }
 
     #[test]
