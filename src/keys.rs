@@ -34,10 +34,19 @@ pub(crate) fn manifest(esc: &str, version: u64) -> String {
 
 /// Version named by a manifest key's last segment; `None` for anything else.
 pub(crate) fn parse_manifest_name(name: &str) -> Option<u64> {
-    (name.len() == 20 && name.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| name.parse::<u64>().ok())
-        .flatten()
-        .map(|inv| u64::MAX - inv)
+    // One pass: a listing of a symbol's versions parses every name.
+    if name.len() != 20 {
+        return None;
+    }
+    let mut inv = 0u64;
+    for b in name.bytes() {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        inv = inv.checked_mul(10)?.checked_add(u64::from(digit))?;
+    }
+    Some(u64::MAX - inv)
 }
 
 /// Key of the prune mark of `version`.

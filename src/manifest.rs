@@ -99,13 +99,23 @@ pub(crate) struct SegmentRef {
 impl Manifest {
     /// Serialises with header and checksum.
     pub(crate) fn to_bytes(&self) -> Result<Vec<u8>> {
-        let payload = postcard::to_stdvec(self)
-            .map_err(|e| Error::Task(format!("manifest encoding: {e}")))?;
-        let mut out = Vec::with_capacity(HEADER + payload.len());
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT.to_le_bytes());
-        out.extend_from_slice(&crc32c::crc32c(&payload).to_le_bytes());
-        out.extend_from_slice(&payload);
+        let failed = |e: postcard::Error| Error::Task(format!("manifest encoding: {e}"));
+        // Sized first, then written in place: a manifest grows with the symbol, and growing a
+        // buffer and copying it behind a header would touch several times its size.
+        let size = postcard::experimental::serialized_size(self).map_err(failed)?;
+        let mut out = vec![0; HEADER + size];
+        let written = postcard::to_slice(self, &mut out[HEADER..])
+            .map_err(failed)?
+            .len();
+        if written != size {
+            return Err(Error::Task(format!(
+                "manifest encoding: {written} bytes written, {size} sized"
+            )));
+        }
+        let crc = crc32c::crc32c(&out[HEADER..]);
+        out[..4].copy_from_slice(MAGIC);
+        out[4..8].copy_from_slice(&FORMAT.to_le_bytes());
+        out[8..HEADER].copy_from_slice(&crc.to_le_bytes());
         Ok(out)
     }
 

@@ -18,6 +18,9 @@ pub const MAX_SEGMENT_BYTES: usize = 240;
 
 /// Checks a whole key: `seg(/seg)*`, each segment valid.
 pub(crate) fn validate(key: &str) -> Result<()> {
+    if is_plain(key) {
+        return Ok(());
+    }
     if key.is_empty() {
         return Err(Error::invalid_key(key, "empty key"));
     }
@@ -36,6 +39,34 @@ pub(crate) fn validate(key: &str) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Whether `key` is valid by a one-pass check that covers every key floe writes: not too long,
+/// and segments of 1 to [`MAX_SEGMENT_BYTES`] bytes, each only ASCII letters, digits and
+/// `-_.=`, and neither `.` nor `..`. Listings check every key they return, so this is the path
+/// a long listing takes; a key it does not accept is checked in full by [`validate`].
+fn is_plain(key: &str) -> bool {
+    if key.is_empty() || key.len() > MAX_KEY_BYTES {
+        return false;
+    }
+    // Bytes of the current segment, and how many of them are dots.
+    let (mut len, mut dots) = (0usize, 0usize);
+    let plain_segment =
+        |len: usize, dots: usize| len > 0 && len <= MAX_SEGMENT_BYTES && !(dots == len && len <= 2);
+    for &b in key.as_bytes() {
+        match b {
+            b'/' => {
+                if !plain_segment(len, dots) {
+                    return false;
+                }
+                (len, dots) = (0, 0);
+            }
+            b'.' => (len, dots) = (len + 1, dots + 1),
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'=' => len += 1,
+            _ => return false,
+        }
+    }
+    plain_segment(len, dots)
 }
 
 /// Checks a listing prefix: empty (everything), or a valid key.
@@ -199,6 +230,78 @@ mod tests {
         assert!(validate(&"x".repeat(MAX_SEGMENT_BYTES)).is_ok());
         let long = vec!["x".repeat(100); 11].join("/");
         assert!(reason(&long).contains("longer than 1024"));
+    }
+
+    /// The full check, without the one-pass shortcut.
+    fn validate_in_full(key: &str) -> bool {
+        !key.is_empty()
+            && !key.starts_with('/')
+            && !key.ends_with('/')
+            && key.len() <= MAX_KEY_BYTES
+            && key.split('/').all(|s| segment_problem(s).is_none())
+    }
+
+    #[test]
+    fn the_one_pass_check_accepts_only_keys_the_full_check_accepts() {
+        let pieces = [
+            "",
+            "a",
+            "Z9",
+            ".",
+            "..",
+            "...",
+            ".a",
+            "=3D",
+            "-_",
+            "/",
+            "//",
+            " ",
+            "%",
+            "~",
+            "é",
+            "\n",
+            "+",
+            "#",
+            "00000000000000000042.pruned",
+        ];
+        let mut plain = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let key = format!("{a}{b}{c}");
+                    if is_plain(&key) {
+                        plain += 1;
+                        assert!(validate_in_full(&key), "{key:?}");
+                    }
+                    assert_eq!(validate(&key).is_ok(), validate_in_full(&key), "{key:?}");
+                }
+            }
+        }
+        assert!(plain > 1_000, "the shortcut must be taken: {plain}");
+        for key in [
+            "v/AAPL/00000000000000000042",
+            "v/=2EBRK=2FB/00000000000000000042.pruned",
+            "d/A/0123456789abcdef0123456789abcdef.seg",
+            "_library.json",
+        ] {
+            assert!(is_plain(key), "{key:?}");
+        }
+        let long_segment = "x".repeat(MAX_SEGMENT_BYTES + 1);
+        let long_key = vec!["x".repeat(100); 11].join("/");
+        for key in [
+            "a/./b",
+            "a/../b",
+            "..",
+            ".",
+            "/a",
+            "a/",
+            "a//b",
+            &long_segment,
+            &long_key,
+        ] {
+            assert!(!is_plain(key), "{key:?}");
+            assert!(validate(key).is_err(), "{key:?}");
+        }
     }
 
     #[test]

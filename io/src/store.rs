@@ -477,7 +477,9 @@ impl Store {
         let _permit = self.permits(1, "list", prefix).await?;
         self.count(Request::List, 1);
         let mut listing = self.backend().list(path.as_ref());
-        let mut objects = Vec::new();
+        let mut objects: Vec<ObjectInfo> = Vec::with_capacity(listing.size_hint().0);
+        // Cloud stores and memory list in key order; a local directory does not.
+        let mut ascending = true;
         while let Some(meta) = listing
             .try_next()
             .await
@@ -487,17 +489,25 @@ impl Store {
                 tracing::warn!(location = %meta.location, store = %self, "skipping object whose name is not a valid key");
                 continue;
             };
-            if is_below(key, prefix) {
-                objects.push(ObjectInfo {
-                    key: key.to_owned(),
-                    size: meta.size,
-                    last_modified_ns: timestamp_ns(&meta.last_modified),
-                    e_tag: meta.e_tag.map(unquoted),
-                });
+            if !is_below(key, prefix) {
+                continue;
             }
+            // The key is the path's tail: take the path's string rather than copy it.
+            let skip = meta.location.as_ref().len() - key.len();
+            let mut key = String::from(meta.location);
+            key.drain(..skip);
+            ascending &= objects.last().is_none_or(|last| last.key < key);
+            objects.push(ObjectInfo {
+                key,
+                size: meta.size,
+                last_modified_ns: timestamp_ns(&meta.last_modified),
+                e_tag: meta.e_tag.map(unquoted),
+            });
         }
-        objects.sort_unstable_by(|a, b| a.key.cmp(&b.key));
-        objects.dedup_by(|a, b| a.key == b.key);
+        if !ascending {
+            objects.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+            objects.dedup_by(|a, b| a.key == b.key);
+        }
         Ok(objects)
     }
 
@@ -1000,6 +1010,119 @@ mod tests {
         assert_eq!(store.list_dirs("").await.expect("dirs"), ["s", "t"]);
         assert_eq!(store.stats().lists, 2);
         assert_eq!(store.stats().requests(), 2);
+    }
+
+    use futures::FutureExt;
+
+    /// A memory store whose listings come out of key order, each object twice, as some stores'
+    /// paged listings may.
+    #[derive(Debug)]
+    struct Unordered(InMemory);
+
+    impl fmt::Display for Unordered {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "Unordered({})", self.0)
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl ObjectStore for Unordered {
+        async fn put_opts(
+            &self,
+            location: &Path,
+            payload: PutPayload,
+            opts: PutOptions,
+        ) -> object_store::Result<object_store::PutResult> {
+            self.0.put_opts(location, payload, opts).await
+        }
+
+        async fn put_multipart_opts(
+            &self,
+            location: &Path,
+            opts: object_store::PutMultipartOptions,
+        ) -> object_store::Result<Box<dyn object_store::MultipartUpload>> {
+            self.0.put_multipart_opts(location, opts).await
+        }
+
+        async fn get_opts(
+            &self,
+            location: &Path,
+            options: GetOptions,
+        ) -> object_store::Result<object_store::GetResult> {
+            self.0.get_opts(location, options).await
+        }
+
+        fn delete_stream(
+            &self,
+            locations: futures::stream::BoxStream<'static, object_store::Result<Path>>,
+        ) -> futures::stream::BoxStream<'static, object_store::Result<Path>> {
+            self.0.delete_stream(locations)
+        }
+
+        fn list(
+            &self,
+            prefix: Option<&Path>,
+        ) -> futures::stream::BoxStream<'static, object_store::Result<object_store::ObjectMeta>>
+        {
+            let listing = self.0.list(prefix);
+            listing
+                .collect::<Vec<_>>()
+                .map(|all| {
+                    let mut twice = Vec::new();
+                    for meta in all.into_iter().rev() {
+                        if let Ok(meta) = &meta {
+                            twice.push(Ok(meta.clone()));
+                        }
+                        twice.push(meta);
+                    }
+                    futures::stream::iter(twice)
+                })
+                .flatten_stream()
+                .boxed()
+        }
+
+        async fn list_with_delimiter(
+            &self,
+            prefix: Option<&Path>,
+        ) -> object_store::Result<object_store::ListResult> {
+            self.0.list_with_delimiter(prefix).await
+        }
+
+        async fn copy_opts(
+            &self,
+            from: &Path,
+            to: &Path,
+            options: object_store::CopyOptions,
+        ) -> object_store::Result<()> {
+            self.0.copy_opts(from, to, options).await
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn listings_come_back_sorted_and_once_whatever_the_backend_order() {
+        let store = Store::from_object_store(Arc::new(Unordered(InMemory::new())), "p", "odd")
+            .expect("store");
+        for key in ["d/b", "d/a/2", "d/c", "d/a/1", "e/x"] {
+            store.put(key, Bytes::from_static(b"1")).await.expect("put");
+        }
+        let keys: Vec<String> = store
+            .list("d")
+            .await
+            .expect("list")
+            .into_iter()
+            .map(|o| o.key)
+            .collect();
+        assert_eq!(keys, ["d/a/1", "d/a/2", "d/b", "d/c"]);
+        let memory = Store::memory();
+        for key in ["d/b", "d/a/2", "d/c", "d/a/1", "e/x"] {
+            memory
+                .put(key, Bytes::from_static(b"1"))
+                .await
+                .expect("put");
+        }
+        let listed = memory.list("d").await.expect("list");
+        let keys: Vec<&str> = listed.iter().map(|o| o.key.as_str()).collect();
+        assert_eq!(keys, ["d/a/1", "d/a/2", "d/b", "d/c"]);
     }
 
     #[test]
