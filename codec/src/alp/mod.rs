@@ -12,6 +12,9 @@
 //! · if exceptions: child positions (`u32`, increasing) · child raw bits.
 //! This module owns the ALP arithmetic and that layout; `f64` uses `u64` words, `f32` `u32`.
 
+#[cfg(target_arch = "x86_64")]
+mod x86;
+
 use crate::blocks::{Blocks, Source};
 use crate::bytes::{Reader, put_count};
 use crate::cascade::{self, Kind};
@@ -158,15 +161,38 @@ macro_rules! alp_float {
                 (ints, pos, raw)
             }
 
-            /// In place: integers (as words) to float bits.
+            /// In place: integers (as words) to float bits; the AVX2 build where it runs.
             pub(crate) fn decode_in_place(words: &mut [$u], e: u8, f: u8, div: bool) {
-                // Two loops so each has no branch inside and vectorises.
-                if div {
-                    let (a, b) = (POW10[f as usize], POW10[e as usize]);
-                    words.iter_mut().for_each(|w| *w = (*w as $i as $f * a / b).to_bits());
-                } else {
-                    let (a, b) = (POW10[f as usize], FRAC10[e as usize]);
-                    words.iter_mut().for_each(|w| *w = (*w as $i as $f * a * b).to_bits());
+                #[cfg(target_arch = "x86_64")]
+                if super::x86::$m(words, e, f, div) {
+                    return;
+                }
+                decode_portable(words, e, f, div)
+            }
+
+            /// [`decode_in_place`] in plain Rust, for every target.
+            #[inline(always)]
+            pub(crate) fn decode_portable(words: &mut [$u], e: u8, f: u8, div: bool) {
+                // Every integer an encoder writes is below the limit in magnitude (larger ones
+                // are exceptions). Those convert exactly through the magic number: `magic + d`
+                // is formed in the bits, `magic` subtracted again, which vectorises where
+                // `d as float` does not (AVX2 has no 64-bit integer to float instruction). One
+                // OR over the block says whether it may; any other block converts one by one.
+                const LIMIT: $u = ($limit) as $u;
+                const SHIFT: u32 = LIMIT.trailing_zeros() + 1;
+                const MAGIC: $f = $magic;
+                let wide = words.iter().fold(0, |m, &w| m | (w.wrapping_add(LIMIT) >> SHIFT));
+                let (a, b) = (POW10[f as usize], if div { POW10[e as usize] } else { FRAC10[e as usize] });
+                // Four loops so each has no branch inside and vectorises.
+                match (wide == 0, div) {
+                    (true, true) => words.iter_mut().for_each(|w| {
+                        *w = ((<$f>::from_bits(MAGIC.to_bits().wrapping_add(*w)) - MAGIC) * a / b).to_bits()
+                    }),
+                    (true, false) => words.iter_mut().for_each(|w| {
+                        *w = ((<$f>::from_bits(MAGIC.to_bits().wrapping_add(*w)) - MAGIC) * a * b).to_bits()
+                    }),
+                    (false, true) => words.iter_mut().for_each(|w| *w = (*w as $i as $f * a / b).to_bits()),
+                    (false, false) => words.iter_mut().for_each(|w| *w = (*w as $i as $f * a * b).to_bits()),
                 }
             }
         }
@@ -479,4 +505,57 @@ mod tests {
     }
     agrees!(the_fast_f64_path_agrees_with_the_plain_one, f64s, f64);
     agrees!(the_fast_f32_path_agrees_with_the_plain_one, f32s, f32);
+
+    /// Blocks of integers at and around the magic-number limit, for every `(e, f, div)`: the
+    /// block conversion (the AVX2 build where it runs, and the portable one) gives the bits of
+    /// the plain `d as float` one, whether the whole block is in range (the magic-number loop)
+    /// or one value is out of it (the one-by-one loop).
+    macro_rules! converts {
+        ($name:ident, $m:ident, $u:ty, $i:ty, $bits:literal) => {
+            #[test]
+            fn $name() {
+                let l: $i = 1 << $bits;
+                let inside: Vec<$i> = vec![0, 1, -1, 7, -7, l - 1, -l, -l + 1, l / 2, -l / 2, 1234];
+                let outside: Vec<$i> = vec![l, -l - 1, <$i>::MAX, <$i>::MIN, l * 2, -l * 2];
+                let mut blocks = vec![inside.clone()];
+                for &o in &outside {
+                    let mut b = inside.clone();
+                    b.push(o);
+                    blocks.push(b);
+                }
+                for e in 0..=$m::MAX_E {
+                    for f in 0..=e {
+                        for div in [false, true] {
+                            for block in &blocks {
+                                let mut words: Vec<$u> = block.iter().map(|&d| d as $u).collect();
+                                let mut portable = words.clone();
+                                $m::decode_in_place(&mut words, e, f, div);
+                                $m::decode_portable(&mut portable, e, f, div);
+                                let want: Vec<$u> = block
+                                    .iter()
+                                    .map(|&d| $m::decode_one(d, e, f, div).to_bits())
+                                    .collect();
+                                assert_eq!(words, want, "e={e} f={f} div={div} {block:?}");
+                                assert_eq!(portable, want, "portable e={e} f={f} div={div}");
+                            }
+                        }
+                    }
+                }
+            }
+        };
+    }
+    converts!(
+        f64_blocks_convert_exactly_inside_and_outside_the_limit,
+        f64s,
+        u64,
+        i64,
+        51
+    );
+    converts!(
+        f32_blocks_convert_exactly_inside_and_outside_the_limit,
+        f32s,
+        u32,
+        i32,
+        22
+    );
 }
