@@ -107,14 +107,17 @@ pub(crate) fn encode<W: Word>(
 fn lengths(r: &mut Reader<'_>, runs: usize, len: usize, depth: u8) -> Result<Vec<u32>> {
     let (chunk, at) = r.child("run lengths")?;
     let lens = decode_words::<u32>(chunk, runs, at, depth + 1)?;
-    let mut total = 0usize;
-    for &n in &lens {
-        if n == 0 {
-            return Err(Error::corrupt(at, "run of length zero"));
-        }
-        total = total.saturating_add(n as usize);
+    // Branch-free over groups of 1,024 (whose sum cannot overflow a u64), so it vectorises; the
+    // group totals saturate, so no count of runs can wrap the total back onto `len`.
+    let (mut total, mut zero) = (0u64, false);
+    for group in lens.chunks(1024) {
+        zero |= group.iter().fold(false, |z, &n| z | (n == 0));
+        total = total.saturating_add(group.iter().map(|&n| u64::from(n)).sum::<u64>());
     }
-    if total != len {
+    if zero {
+        return Err(Error::corrupt(at, "run of length zero"));
+    }
+    if total != len as u64 {
         return Err(Error::corrupt(
             at,
             format!("runs cover {total} values, expected {len}"),
@@ -218,8 +221,58 @@ pub(crate) fn count_bool_runs(bits: &[u8], len: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{count_runs, count_runs_portable};
+    use super::{count_runs, count_runs_portable, decode};
+    use crate::Error;
+    use crate::bytes::put_count;
+    use crate::cascade::{self, Kind};
     use proptest::prelude::*;
+
+    /// A run-end payload written field by field, so its lengths can be wrong.
+    fn payload(vals: &[u64], lens: &[u32]) -> crate::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        put_count(vals.len(), &mut out)?;
+        cascade::put_words_child(vals, Kind::Unsigned, 1, &mut out)?;
+        cascade::put_words_child(lens, Kind::Unsigned, 1, &mut out)?;
+        Ok(out)
+    }
+
+    /// Lengths are checked over groups of 1,024 runs: a zero-length run anywhere, or lengths
+    /// that do not add up to the count (short, long, or so long a plain sum would wrap), are
+    /// `Corrupt`; lengths that add up decode.
+    #[test]
+    fn run_lengths_that_are_zero_or_do_not_add_up_are_corrupt() -> crate::Result<()> {
+        let runs = 3000;
+        let vals: Vec<u64> = (0..runs as u64).collect();
+        let lens = vec![2u32; runs];
+        let len = 2 * runs;
+        let ok = decode::<u64>(&payload(&vals, &lens)?, len, 0, 0)?;
+        assert_eq!(ok.len(), len);
+        assert_eq!(
+            (ok[0], ok[1], ok[2], ok[len - 1]),
+            (0, 0, 1, runs as u64 - 1)
+        );
+        // Zero-length runs next to a run that makes up for them, so the total still adds up.
+        let cases: [&[(usize, u32)]; 6] = [
+            &[(0, 0), (1, 4)],
+            &[(1500, 0), (1501, 4)],
+            &[(2999, 0), (2998, 4)],
+            &[(2047, 3)],
+            &[(1024, 1)],
+            &[(5, u32::MAX)],
+        ];
+        for case in cases {
+            let mut wrong = lens.clone();
+            for &(at, n) in case {
+                wrong[at] = n;
+            }
+            let got = decode::<u64>(&payload(&vals, &wrong)?, len, 0, 0);
+            assert!(
+                matches!(got, Err(Error::Corrupt { .. })),
+                "{case:?}: {got:?}"
+            );
+        }
+        Ok(())
+    }
 
     fn plain<T: PartialEq>(values: &[T]) -> usize {
         values.windows(2).filter(|w| w[0] != w[1]).count() + usize::from(!values.is_empty())
