@@ -124,11 +124,22 @@ macro_rules! alp_float {
 
             /// Integers (exceptions filled with the previous integer), exception positions and bits.
             pub(crate) fn split(values: &[$f], e: u8, f: u8, div: bool) -> (Vec<$u>, Vec<u32>, Vec<$u>) {
+                #[cfg(target_arch = "x86_64")]
+                if let Some(split) = super::x86::split::$m(values, e, f, div) {
+                    return split;
+                }
+                split_portable(values, e, f, div)
+            }
+
+            /// [`split`] in plain Rust, for every target.
+            #[inline(always)]
+            pub(crate) fn split_portable(values: &[$f], e: u8, f: u8, div: bool) -> (Vec<$u>, Vec<u32>, Vec<$u>) {
                 if div { split_with::<true>(values, e, f) } else { split_with::<false>(values, e, f) }
             }
 
             /// [`split`] in blocks: one branch-free pass computes every integer and flags the
             /// exceptions, and only a block that has one is walked again to record it.
+            #[inline(always)]
             fn split_with<const DIV: bool>(values: &[$f], e: u8, f: u8) -> (Vec<$u>, Vec<u32>, Vec<$u>) {
                 const STEP: usize = 1024;
                 let (p, q, fe, ff) = factors(e, f, DIV);
@@ -558,4 +569,31 @@ mod tests {
         i32,
         22
     );
+
+    /// The split (the AVX2 build where it runs) equals the portable one on the edge values and
+    /// on decimals, in blocks with and without exceptions, for every `(e, f, div)`.
+    macro_rules! splits {
+        ($name:ident, $m:ident, $f:ty) => {
+            #[test]
+            fn $name() {
+                let edges: Vec<$f> = edges64().into_iter().map(|v| v as $f).collect();
+                let decimals: Vec<$f> = (0..3000).map(|i| (i * 7 % 1000) as $f / 100.0).collect();
+                for values in [&edges[..], &decimals[..], &edges[..5]] {
+                    for e in 0..=$m::MAX_E {
+                        for f in 0..=e {
+                            for div in [false, true] {
+                                assert_eq!(
+                                    $m::split(values, e, f, div),
+                                    $m::split_portable(values, e, f, div),
+                                    "e={e} f={f} div={div}"
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        };
+    }
+    splits!(the_f64_split_builds_agree, f64s, f64);
+    splits!(the_f32_split_builds_agree, f32s, f32);
 }
