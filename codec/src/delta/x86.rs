@@ -1,17 +1,37 @@
-//! AVX2 running sums of 64-bit deltas, four lanes at a time. A plain loop adds one value per
-//! step, each add waiting for the one before; here each group of four is summed inside its
-//! register (two shifted adds), the group's total is broadcast from that, and only one vector
-//! add per group waits for the running value. Zig-zag decoding happens in the same registers.
-//! Run only when [`crate::simd::avx2`] confirmed the CPU has AVX2; the parent's tests compare it
-//! with the portable loop.
+//! AVX2 for deltas, run only when [`crate::simd::avx2`] confirmed the CPU has AVX2; the
+//! parent's tests compare both with the portable loops.
+//!
+//! - The encode's difference pass: the parent's own loop built with AVX2, so the 64-bit compare
+//!   that notes a step down vectorises.
+//! - Running sums of 64-bit deltas, four lanes at a time. A plain loop adds one value per step,
+//!   each add waiting for the one before; here each group of four is summed inside its register
+//!   (two shifted adds), the group's total is broadcast from that, and only one vector add per
+//!   group waits for the running value. Zig-zag decoding happens in the same registers.
 
 #![allow(unsafe_code)]
 
+use crate::cascade::Kind;
+use crate::word::Word;
 use std::arch::x86_64::{
     __m256i, _mm256_add_epi64, _mm256_and_si256, _mm256_blend_epi32, _mm256_permute4x64_epi64,
     _mm256_set1_epi64x, _mm256_setzero_si256, _mm256_slli_si256, _mm256_srli_epi64,
     _mm256_sub_epi64, _mm256_xor_si256,
 };
+
+/// The AVX2 build of [`super::forward_portable`], or `None` when AVX2 is not in use.
+#[inline]
+pub(super) fn forward<W: Word>(values: &[W], kind: Kind) -> Option<(Vec<W>, u8)> {
+    #[target_feature(enable = "avx2")]
+    fn inner<W: Word>(values: &[W], kind: Kind) -> (Vec<W>, u8) {
+        super::forward_portable(values, kind)
+    }
+    if !crate::simd::avx2() {
+        return None;
+    }
+    // SAFETY: `inner` only requires AVX2, which `simd::avx2` detected on this CPU at run time
+    // (`is_x86_feature_detected!`) before returning true.
+    Some(unsafe { inner(values, kind) })
+}
 
 /// The running sums of `out` from `acc` in place (zig-zag decoded first when `zigzag`), and the
 /// last sum; `None` when AVX2 is not in use.
