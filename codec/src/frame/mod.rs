@@ -78,6 +78,16 @@ pub(crate) fn best_width(hist: &[u32; 65], n: usize, patches: bool) -> (u32, u64
 
 /// Estimated encoded bytes of `values` (a sample) per value, for the cascade.
 pub(crate) fn estimate<W: Word>(values: &[W], kind: Kind, patches: bool) -> f64 {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(bytes) = x86::estimate(values, kind, patches) {
+        return bytes;
+    }
+    estimate_portable(values, kind, patches)
+}
+
+/// [`estimate`] in plain Rust, for every target.
+#[inline(always)]
+pub(crate) fn estimate_portable<W: Word>(values: &[W], kind: Kind, patches: bool) -> f64 {
     if values.is_empty() {
         return 0.0;
     }
@@ -469,7 +479,7 @@ pub(crate) fn summary(payload: &[u8], len: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{BLOCK, Prep, prepare, prepare_block};
+    use super::{BLOCK, Prep, estimate, estimate_portable, prepare, prepare_block};
     use crate::cascade::Kind;
     use crate::word::Word;
 
@@ -516,6 +526,12 @@ mod tests {
                         (fast.positions, fast.highs),
                         (portable.positions, portable.highs),
                         "{what}"
+                    );
+                    let doubled: Vec<W> = block.iter().chain(&block).copied().collect();
+                    assert_eq!(
+                        estimate(&doubled, kind, patches).to_bits(),
+                        estimate_portable(&doubled, kind, patches).to_bits(),
+                        "estimate of {what}"
                     );
                 }
             }
