@@ -27,8 +27,8 @@
 //! # Ok::<(), floe_codec::Error>(())
 //! ```
 
-// `unsafe` is denied everywhere except the per-architecture leaf modules (`bitpack::x86`,
-// `frame::x86`), which call AVX2 builds of the portable kernels after run-time detection.
+// `unsafe` is denied everywhere except the per-architecture leaf modules (each `*/x86.rs`),
+// which call AVX2 builds of the portable kernels after run-time detection.
 #![deny(unsafe_code)]
 
 mod alp;
@@ -54,6 +54,7 @@ mod values;
 mod word;
 
 pub use describe::describe_tree;
+pub use dict::min_max_i64;
 pub use encoding::{Encoding, decode, decode_rows, describe, encode};
 pub use error::{Error, Result};
 pub use values::{Decoded, PhysicalType, Values};

@@ -70,6 +70,13 @@ fn key_range<W: Word>(values: &[W], signed: bool) -> Option<(W, W)> {
     key_range_portable(values, signed)
 }
 
+/// The smallest and largest of `values` (`None` when empty): the vectorised [`key_range`], for
+/// callers outside the codec that keep statistics (a segment's chunk directory).
+pub fn min_max_i64(values: &[i64]) -> Option<(i64, i64)> {
+    let (lo, hi) = key_range(bytemuck::cast_slice::<i64, u64>(values), true)?;
+    Some((lo.order_key(true) as i64, hi.order_key(true) as i64))
+}
+
 /// [`key_range`] as plain Rust; the x86 leaf compiles this same body with AVX2 (SSE2 has no
 /// 64-bit compare).
 #[inline(always)]
@@ -445,7 +452,30 @@ pub(crate) fn decode_binary_dict(
 
 #[cfg(test)]
 mod tests {
-    use super::{key_range, key_range_portable};
+    use super::{key_range, key_range_portable, min_max_i64};
+
+    /// The signed minimum and maximum, at the extremes and across the groups of eight.
+    #[test]
+    fn min_max_i64_is_the_signed_minimum_and_maximum() {
+        assert_eq!(min_max_i64(&[]), None);
+        assert_eq!(min_max_i64(&[-5]), Some((-5, -5)));
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for len in [1, 7, 8, 9, 31, 1000] {
+            let mut v: Vec<i64> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    x as i64 >> (x % 40)
+                })
+                .collect();
+            let plain = |v: &[i64]| v.iter().min().copied().zip(v.iter().max().copied());
+            assert_eq!(min_max_i64(&v), plain(&v), "{len}");
+            v[len / 2] = i64::MIN;
+            v[len - 1] = i64::MAX;
+            assert_eq!(min_max_i64(&v), plain(&v), "{len} with the extremes");
+        }
+    }
     use crate::word::Word;
     use proptest::prelude::*;
 
