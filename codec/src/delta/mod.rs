@@ -160,17 +160,21 @@ mod tests {
     use super::{forward, forward_portable, running_sums, running_sums_portable};
     use crate::cascade::Kind;
 
-    /// The difference pass (the AVX2 build where it runs) equals the portable one, for sorted,
-    /// stepping-down and wrapping streams of every width, signed and unsigned.
-    #[test]
-    fn forward_matches_the_portable_loop() {
-        let mut x = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
+    /// A reproducible stream of well-mixed words.
+    fn xorshift(mut x: u64) -> impl FnMut() -> u64 {
+        move || {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
             x
-        };
+        }
+    }
+
+    /// The difference pass (the AVX2 build where it runs) equals the portable one, for sorted,
+    /// stepping-down and wrapping streams of every width, signed and unsigned.
+    #[test]
+    fn forward_matches_the_portable_loop() {
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
         for len in [0, 1, 2, 3, 4, 5, 17, 1024, 1027] {
             let noisy: Vec<u64> = (0..len).map(|_| next()).collect();
             let mut sorted = noisy.clone();
@@ -195,13 +199,7 @@ mod tests {
     /// every length around the groups of four, both modes, and sums that wrap.
     #[test]
     fn running_sums_match_the_portable_loop() {
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
         for len in (0..=20).chain([1023, 1024, 1025]) {
             for zigzag in [false, true] {
                 for scale in [u64::MAX, 0xffff, 3] {
