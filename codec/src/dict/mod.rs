@@ -72,6 +72,11 @@ fn key_range<W: Word>(values: &[W], signed: bool) -> Option<(W, W)> {
 
 /// The smallest and largest of `values` (`None` when empty): the vectorised [`key_range`], for
 /// callers outside the codec that keep statistics (a segment's chunk directory).
+///
+/// ```
+/// assert_eq!(floe_codec::min_max_i64(&[3, -7, i64::MAX, 5]), Some((-7, i64::MAX)));
+/// assert_eq!(floe_codec::min_max_i64(&[]), None);
+/// ```
 pub fn min_max_i64(values: &[i64]) -> Option<(i64, i64)> {
     let (lo, hi) = key_range(bytemuck::cast_slice::<i64, u64>(values), true)?;
     Some((lo.order_key(true) as i64, hi.order_key(true) as i64))
