@@ -47,7 +47,6 @@ pub(crate) struct Manifest {
 
 /// Format 1 payload: a manifest before tombstones existed.
 #[derive(Deserialize)]
-#[cfg_attr(test, derive(Serialize))]
 struct ManifestV1 {
     symbol: String,
     version: u64,
@@ -234,24 +233,8 @@ mod tests {
     #[test]
     fn format_1_manifests_still_read() {
         let m = sample();
-        let v1 = ManifestV1 {
-            symbol: m.symbol.clone(),
-            version: m.version,
-            parent: m.parent,
-            commit_id: m.commit_id,
-            timestamp_ns: m.timestamp_ns,
-            index: m.index.clone(),
-            schema: m.schema.clone(),
-            rows: m.rows,
-            segments: m.segments.clone(),
-            metadata: m.metadata.clone(),
-        };
-        let payload = postcard::to_stdvec(&v1).unwrap_or_default();
-        let mut bytes = b"FLMF".to_vec();
-        bytes.extend_from_slice(&1u32.to_le_bytes());
-        bytes.extend_from_slice(&crc32c::crc32c(&payload).to_le_bytes());
-        bytes.extend_from_slice(&payload);
-        assert_eq!(Manifest::from_bytes(&bytes, "k").ok(), Some(m));
+        let v1 = postcard::to_stdvec(&plain(&m, ())).unwrap_or_default();
+        assert_eq!(Manifest::from_bytes(&framed(1, &v1), "k").ok(), Some(m));
     }
 
     /// A segment as the plain derive writes it, each byte of `directory` as a `u8` element.
