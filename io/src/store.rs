@@ -803,6 +803,12 @@ mod tests {
 
     use super::*;
 
+    /// The keys `store` lists under `prefix`, in listing order.
+    async fn listed_keys(store: &Store, prefix: &str) -> Vec<String> {
+        let listed = store.list(prefix).await.expect("list");
+        listed.into_iter().map(|o| o.key).collect()
+    }
+
     fn assert_send<T: Send>(_: T) {}
 
     #[test]
@@ -870,13 +876,7 @@ mod tests {
             .await
             .expect("object lands under the prefix");
         assert_eq!(inside.bytes().await.expect("bytes"), "m");
-        let keys: Vec<String> = store
-            .list("")
-            .await
-            .expect("list")
-            .into_iter()
-            .map(|o| o.key)
-            .collect();
+        let keys = listed_keys(&store, "").await;
         assert_eq!(keys, ["sym/a/v/1"]);
         assert_eq!(store.list_dirs("").await.expect("dirs"), ["sym"]);
         // One list, plus one content check for the one directory (unknown backend).
@@ -989,13 +989,7 @@ mod tests {
         std::fs::write(tmp.path().join("sym/real/v/2#3"), b"partial").expect("write");
 
         assert_eq!(store.list_dirs("sym").await.expect("dirs"), ["real"]);
-        let keys: Vec<String> = store
-            .list("sym")
-            .await
-            .expect("list")
-            .into_iter()
-            .map(|o| o.key)
-            .collect();
+        let keys = listed_keys(&store, "sym").await;
         assert_eq!(keys, ["sym/real/v/1"]);
     }
 
@@ -1105,13 +1099,7 @@ mod tests {
         for key in ["d/b", "d/a/2", "d/c", "d/a/1", "e/x"] {
             store.put(key, Bytes::from_static(b"1")).await.expect("put");
         }
-        let keys: Vec<String> = store
-            .list("d")
-            .await
-            .expect("list")
-            .into_iter()
-            .map(|o| o.key)
-            .collect();
+        let keys = listed_keys(&store, "d").await;
         assert_eq!(keys, ["d/a/1", "d/a/2", "d/b", "d/c"]);
         let memory = Store::memory();
         for key in ["d/b", "d/a/2", "d/c", "d/a/1", "e/x"] {
@@ -1120,8 +1108,7 @@ mod tests {
                 .await
                 .expect("put");
         }
-        let listed = memory.list("d").await.expect("list");
-        let keys: Vec<&str> = listed.iter().map(|o| o.key.as_str()).collect();
+        let keys = listed_keys(&memory, "d").await;
         assert_eq!(keys, ["d/a/1", "d/a/2", "d/b", "d/c"]);
     }
 
