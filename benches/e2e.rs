@@ -1,13 +1,18 @@
 //! End-to-end criterion bench: write, full read, 1% date-range read and one-column read of
 //! synthetic quotes through the whole stack on an in-memory library (no disk noise), with
 //! `Throughput::Elements` in rows; and the version layer's append path: one 100k-row append
-//! (memory and a local directory), and a full read of a symbol built from 1,000 small appends
+//! (memory, a local directory, and memory behind `LatencyStore` emulating S3: 20 ms to first
+//! byte, 90 MB/s per connection), and a full read of a symbol built from 1,000 small appends
 //! against the same rows written once.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use floe::{Library, ReadOptions};
 use floe_datasets::Spec;
+use floe_io::object_store::ObjectStore;
+use floe_io::object_store::memory::InMemory;
+use floe_io::{Latency, LatencyStore, Store};
 use std::hint::black_box;
+use std::sync::Arc;
 
 /// The allocator the `floe` binary uses (see its main.rs), so these figures are the binary's.
 #[global_allocator]
@@ -83,11 +88,19 @@ fn appends(c: &mut Criterion) {
     let mut group = c.benchmark_group("append");
     group.sample_size(10);
     group.throughput(Throughput::Elements(per_append as u64));
+    let s3_like = || -> floe::Result<Library> {
+        let slow = LatencyStore::new(InMemory::new(), Latency::S3);
+        let store =
+            Store::from_object_store(Arc::new(slow) as Arc<dyn ObjectStore>, "", "s3-like")?
+                .with_max_in_flight(floe_io::CLOUD_MAX_IN_FLIGHT);
+        runtime.block_on(Library::with_store(store))
+    };
     for (name, location) in [
-        ("append_100k_memory", "memory://"),
-        ("append_100k_local", &local),
+        ("append_100k_memory", Some("memory://")),
+        ("append_100k_local", Some(local.as_str())),
+        ("append_100k_s3", None),
     ] {
-        let lib = match runtime.block_on(Library::open(location)) {
+        let lib = match location.map_or_else(s3_like, |l| runtime.block_on(Library::open(l))) {
             Ok(lib) => lib,
             Err(e) => panic!("{e}"),
         };
