@@ -152,8 +152,20 @@ impl Library {
     /// Commits `commit` on top of whatever the head is when it lands. Lost races rebuild the
     /// manifest on the new head; a lost answer is recognised by the commit id.
     pub(crate) async fn commit(&self, commit: &Commit<'_>) -> Result<Arc<Manifest>> {
+        let (symbol, esc) = (commit.symbol, commit.esc);
+        // New rows that become segments of their own, whatever head the LIST finds, are encoded
+        // and uploaded while it runs: on a remote store, one round trip less per commit.
+        let mut head = match self.rows_independent_of_head(commit) {
+            Some(rows) => {
+                let (head, uploaded) =
+                    futures::join!(self.latest_manifest(symbol, esc), rows.segments(self, esc));
+                let head = head?;
+                uploaded?;
+                head
+            }
+            None => self.latest_manifest(symbol, esc).await?,
+        };
         loop {
-            let head = self.latest_manifest(commit.symbol, commit.esc).await?;
             let manifest = self.build(commit, head.as_deref()).await?;
             let key = keys::manifest(commit.esc, manifest.version);
             let bytes = Bytes::from(manifest.to_bytes()?);
@@ -184,7 +196,42 @@ impl Library {
                     return Err(e.into());
                 }
             }
+            head = self.latest_manifest(symbol, esc).await?;
         }
+    }
+
+    /// The new rows of `commit` if they will be uploaded as segments of their own whatever the
+    /// head turns out to be, so their upload need not wait for it: a write's always; an update's
+    /// and an append's when the head this client holds for the symbol accepts them (schema and
+    /// index name; for an append also the order, and absorbing no tail segment, see
+    /// [`absorbed_tail`]). Without such a head, or for any other operation, `None`: input that
+    /// the head could reject is never written before it is checked. If another writer has moved
+    /// the head on meanwhile, the operation is rebuilt on the new head as always, and segments
+    /// it no longer uses are left for gc like those of any failed commit.
+    fn rows_independent_of_head<'c>(&self, commit: &'c Commit<'_>) -> Option<&'c Rows> {
+        let (rows, append) = match &commit.op {
+            Op::Write(rows) => return Some(rows),
+            Op::Update { rows, .. } => (rows, false),
+            Op::Append(rows) => (rows, true),
+            Op::DeleteRange { .. } | Op::Delete => return None,
+        };
+        let batch_rows = rows.batch.as_ref().map(|_| rows.rows)?;
+        let (_, head) = self.cached_newest(commit.esc)?;
+        if head.deleted {
+            return Some(rows);
+        }
+        let stored = self.stored_schema(commit.esc, &head).ok()?;
+        frame::merge_schema(commit.symbol, &stored, &rows.schema()).ok()?;
+        self.check_index_name(commit.symbol, &head, rows).ok()?;
+        if !append {
+            return Some(rows);
+        }
+        let in_order = match (head.last_ts(), rows.span()) {
+            (Some(last), Some((first, _))) => first >= last,
+            _ => true,
+        };
+        let absorbs = absorbed_tail(&head.segments, batch_rows, self.config.rows_per_segment) > 0;
+        (in_order && !absorbs).then_some(rows)
     }
 
     /// Builds the manifest that applies `commit` on top of `head`, uploading any rewritten

@@ -170,6 +170,93 @@ async fn every_call_fails_in_turn(op: Op, fault: Fault) {
     }
 }
 
+/// Puts of one operation on "S" whose first LIST (the head) fails: the new rows' segments that
+/// were uploaded without waiting for the head, none if the operation waited for it.
+async fn puts_with_a_failing_head(
+    lib: &Library,
+    faults: &Faults,
+    op: &str,
+    batch: &RecordBatch,
+) -> u64 {
+    faults.reset_counts();
+    faults.arm(Calls::Lists, 1, Fault::Fail);
+    let span = super::ts(batch);
+    let result = match op {
+        "write" => lib.write("S", batch).await,
+        "update" => lib.update("S", span[0]..=span[span.len() - 1], batch).await,
+        _ => lib.append("S", batch).await,
+    };
+    faults.disarm();
+    assert!(result.is_err(), "{op} succeeded without its head");
+    faults.calls(Calls::Puts)
+}
+
+/// A write's rows, an update's that the head this client holds accepts, and an append's that it
+/// says absorbs nothing and is valid, are uploaded while the head is listed (so a failed LIST
+/// leaves their segment behind, for gc); an append that the head could merge with the tail, and
+/// rows it could refuse, wait for the head, so nothing of them is written when the LIST fails.
+/// The symbol keeps its state throughout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_rows_upload_before_the_head_answers_only_if_the_head_cannot_change_them() {
+    let quotes = floe_datasets::quotes(&Spec::new(140_000));
+    let (lib, faults) = faulty_library().await;
+    // One full segment: an append after it absorbs nothing.
+    let full = quotes.slice(0, 131_072);
+    lib.write("S", &full)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let after_full = quotes.slice(131_072, 1_000);
+    assert_eq!(
+        puts_with_a_failing_head(&lib, &faults, "append", &after_full).await,
+        1,
+        "an append after a full segment uploads its rows while the head is listed"
+    );
+    assert_eq!(latest(&lib).await.as_ref(), Some(&full));
+
+    lib.append("S", &after_full)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let state = quotes.slice(0, 132_072);
+    // A 1,000-row tail segment: the next small append merges with it.
+    let merging = quotes.slice(132_072, 500);
+    assert_eq!(
+        puts_with_a_failing_head(&lib, &faults, "append", &merging).await,
+        0,
+        "an append that absorbs the tail waits for the head"
+    );
+    let too_old = quotes.slice(0, 10);
+    assert_eq!(
+        puts_with_a_failing_head(&lib, &faults, "append", &too_old).await,
+        0,
+        "an append before the tail writes nothing"
+    );
+    assert_eq!(
+        puts_with_a_failing_head(&lib, &faults, "update", &too_old).await,
+        1,
+        "an update the head accepts uploads its rows while the head is listed"
+    );
+    let renamed = RecordBatch::try_new(
+        Arc::new(arrow_schema::Schema::new(
+            too_old
+                .schema()
+                .fields()
+                .iter()
+                .map(|f| f.as_ref().clone().with_name(format!("{}_x", f.name())))
+                .collect::<Vec<_>>(),
+        )),
+        too_old.columns().to_vec(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        puts_with_a_failing_head(&lib, &faults, "update", &renamed).await,
+        0,
+        "an update of another schema writes nothing"
+    );
+    assert!(puts_with_a_failing_head(&lib, &faults, "write", &too_old).await >= 1);
+    assert_eq!(latest(&lib).await.as_ref(), Some(&state));
+    gc_reclaims_every_orphan(&lib, "uploads ahead of a failed LIST").await;
+}
+
 macro_rules! crash_tests {
     ($($name:ident: $op:expr, $fault:expr;)*) => {$(
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
