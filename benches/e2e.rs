@@ -2,8 +2,9 @@
 //! synthetic quotes through the whole stack on an in-memory library (no disk noise), with
 //! `Throughput::Elements` in rows; and the version layer's append path: one 100k-row append
 //! (memory, a local directory, and memory behind `LatencyStore` emulating S3: 20 ms to first
-//! byte, 90 MB/s per connection), and a full read of a symbol built from 1,000 small appends
-//! against the same rows written once.
+//! byte, 90 MB/s per connection), a 10k-row append behind the same latency (most merge with the
+//! tail segment), and a full read of a symbol built from 1,000 small appends against the same
+//! rows written once.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use floe::{Library, ReadOptions};
@@ -87,7 +88,6 @@ fn appends(c: &mut Criterion) {
     let start = Spec::default().start_ns;
     let mut group = c.benchmark_group("append");
     group.sample_size(10);
-    group.throughput(Throughput::Elements(per_append as u64));
     let s3_like = || -> floe::Result<Library> {
         let slow = LatencyStore::new(InMemory::new(), Latency::S3);
         let store =
@@ -95,11 +95,14 @@ fn appends(c: &mut Criterion) {
                 .with_max_in_flight(floe_io::CLOUD_MAX_IN_FLIGHT);
         runtime.block_on(Library::with_store(store))
     };
-    for (name, location) in [
-        ("append_100k_memory", Some("memory://")),
-        ("append_100k_local", Some(local.as_str())),
-        ("append_100k_s3", None),
+    // 10k rows: small enough that most appends merge with the tail segment (and read it).
+    for (name, location, per_append) in [
+        ("append_100k_memory", Some("memory://"), per_append),
+        ("append_100k_local", Some(local.as_str()), per_append),
+        ("append_100k_s3", None, per_append),
+        ("append_10k_s3", None, per_append / 10),
     ] {
+        group.throughput(Throughput::Elements(per_append as u64));
         let lib = match location.map_or_else(s3_like, |l| runtime.block_on(Library::open(l))) {
             Ok(lib) => lib,
             Err(e) => panic!("{e}"),
