@@ -148,25 +148,26 @@ impl<'a> Commit<'a> {
     }
 }
 
+/// A manifest built ahead on a held head, with that head.
+type Ahead = Option<(Arc<Manifest>, Result<Manifest>)>;
+
+/// Whether a listed head is the very manifest object held (the cache hands out the held `Arc`
+/// when the listing shows that object; see `Library::newest_in`).
+fn same_head(listed: Option<&Arc<Manifest>>, held: &Arc<Manifest>) -> bool {
+    listed.is_some_and(|listed| Arc::ptr_eq(listed, held))
+}
+
 impl Library {
     /// Commits `commit` on top of whatever the head is when it lands. Lost races rebuild the
     /// manifest on the new head; a lost answer is recognised by the commit id.
     pub(crate) async fn commit(&self, commit: &Commit<'_>) -> Result<Arc<Manifest>> {
         let (symbol, esc) = (commit.symbol, commit.esc);
-        // New rows that become segments of their own, whatever head the LIST finds, are encoded
-        // and uploaded while it runs: on a remote store, one round trip less per commit.
-        let mut head = match self.rows_independent_of_head(commit) {
-            Some(rows) => {
-                let (head, uploaded) =
-                    futures::join!(self.latest_manifest(symbol, esc), rows.segments(self, esc));
-                let head = head?;
-                uploaded?;
-                head
-            }
-            None => self.latest_manifest(symbol, esc).await?,
-        };
+        let (mut head, mut ahead) = self.build_ahead(commit).await?;
         loop {
-            let manifest = self.build(commit, head.as_deref()).await?;
+            let manifest = match ahead.take() {
+                Some((held, built)) if same_head(head.as_ref(), &held) => built?,
+                _ => self.build(commit, head.as_deref()).await?,
+            };
             let key = keys::manifest(commit.esc, manifest.version);
             let bytes = Bytes::from(manifest.to_bytes()?);
             let size = bytes.len();
@@ -200,38 +201,38 @@ impl Library {
         }
     }
 
-    /// The new rows of `commit` if they will be uploaded as segments of their own whatever the
-    /// head turns out to be, so their upload need not wait for it: a write's always; an update's
-    /// and an append's when the head this client holds for the symbol accepts them (schema and
-    /// index name; for an append also the order, and absorbing no tail segment, see
-    /// [`absorbed_tail`]). Without such a head, or for any other operation, `None`: input that
-    /// the head could reject is never written before it is checked. If another writer has moved
-    /// the head on meanwhile, the operation is rebuilt on the new head as always, and segments
-    /// it no longer uses are left for gc like those of any failed commit.
-    fn rows_independent_of_head<'c>(&self, commit: &'c Commit<'_>) -> Option<&'c Rows> {
-        let (rows, append) = match &commit.op {
-            Op::Write(rows) => return Some(rows),
-            Op::Update { rows, .. } => (rows, false),
-            Op::Append(rows) => (rows, true),
-            Op::DeleteRange { .. } | Op::Delete => return None,
-        };
-        let batch_rows = rows.batch.as_ref().map(|_| rows.rows)?;
-        let (_, head) = self.cached_newest(commit.esc)?;
-        if head.deleted {
-            return Some(rows);
+    /// The head, listed while the next manifest is built ahead on the head this client holds
+    /// for the symbol (with that head and what building on it gave), so that on a remote store
+    /// the LIST costs no round trip of its own. The held head is the newest manifest this client
+    /// committed or read, and usually still the head: then the manifest built ahead is the one
+    /// to commit. Building reads and writes only immutable segments, checks the input before it
+    /// writes anything, and commits nothing, so building on a held head that turns out old only
+    /// leaves segments for gc, like any failed commit.
+    ///
+    /// Without a held head, a write (whose rows do not depend on the head) still uploads its
+    /// rows during the LIST; any other operation first waits for the head.
+    async fn build_ahead(&self, commit: &Commit<'_>) -> Result<(Option<Arc<Manifest>>, Ahead)> {
+        let (symbol, esc) = (commit.symbol, commit.esc);
+        if matches!(commit.op, Op::Delete) {
+            return Ok((self.latest_manifest(symbol, esc).await?, None));
         }
-        let stored = self.stored_schema(commit.esc, &head).ok()?;
-        frame::merge_schema(commit.symbol, &stored, &rows.schema()).ok()?;
-        self.check_index_name(commit.symbol, &head, rows).ok()?;
-        if !append {
-            return Some(rows);
+        if let Some((_, held)) = self.cached_newest(esc) {
+            let (head, built) = futures::join!(
+                self.latest_manifest(symbol, esc),
+                self.build(commit, Some(&held))
+            );
+            return Ok((head?, Some((held, built))));
         }
-        let in_order = match (head.last_ts(), rows.span()) {
-            (Some(last), Some((first, _))) => first >= last,
-            _ => true,
-        };
-        let absorbs = absorbed_tail(&head.segments, batch_rows, self.config.rows_per_segment) > 0;
-        (in_order && !absorbs).then_some(rows)
+        match &commit.op {
+            Op::Write(rows) => {
+                let (head, uploaded) =
+                    futures::join!(self.latest_manifest(symbol, esc), rows.segments(self, esc));
+                let head = head?;
+                uploaded?;
+                Ok((head, None))
+            }
+            _ => Ok((self.latest_manifest(symbol, esc).await?, None)),
+        }
     }
 
     /// Builds the manifest that applies `commit` on top of `head`, uploading any rewritten
