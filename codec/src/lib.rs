@@ -49,6 +49,7 @@ mod frame;
 mod general;
 mod plain;
 mod runend;
+mod scratch;
 pub mod simd;
 mod values;
 mod word;

@@ -10,6 +10,7 @@ use std::hash::Hash;
 /// An unsigned word: `u8`, `u16`, `u32` or `u64`.
 pub(crate) trait Word:
     crate::bitpack::Packable
+    + crate::scratch::Pooled
     + bytemuck::Pod
     + Copy
     + Default

@@ -15,6 +15,7 @@ use crate::blocks::{Blocks, Source};
 use crate::bytes::Reader;
 use crate::cascade::{self, Kind};
 use crate::encoding::open as open_child;
+use crate::scratch;
 use crate::word::Word;
 use crate::{Error, Result};
 
@@ -25,21 +26,29 @@ const ZIGZAG: u8 = 1;
 /// notes any step down (so it vectorises); only a stream that steps down pays a second pass to
 /// zig-zag them.
 pub(crate) fn forward<W: Word>(values: &[W], kind: Kind) -> (Vec<W>, u8) {
-    #[cfg(target_arch = "x86_64")]
-    if let Some(deltas) = x86::forward(values, kind) {
-        return deltas;
-    }
-    forward_portable(values, kind)
+    let mut d = vec![W::ZERO; values.len()];
+    let mode = forward_into(values, kind, &mut d);
+    (d, mode)
 }
 
-/// [`forward`] in plain Rust, for every target; the x86 leaf compiles this same body with AVX2
-/// (SSE2 has no 64-bit compare, so the baseline build tests for a step down one word at a time).
+/// [`forward`] into `d` (of `values.len()` words, every one overwritten); returns the mode.
+fn forward_into<W: Word>(values: &[W], kind: Kind, d: &mut [W]) -> u8 {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(mode) = x86::forward(values, kind, d) {
+        return mode;
+    }
+    forward_portable(values, kind, d)
+}
+
+/// [`forward_into`] in plain Rust, for every target; the x86 leaf compiles this same body with
+/// AVX2 (SSE2 has no 64-bit compare, so the baseline build tests for a step down one word at a
+/// time).
 #[inline(always)]
-pub(crate) fn forward_portable<W: Word>(values: &[W], kind: Kind) -> (Vec<W>, u8) {
+pub(crate) fn forward_portable<W: Word>(values: &[W], kind: Kind, d: &mut [W]) -> u8 {
     let signed = kind == Kind::Signed;
-    let mut d = vec![W::ZERO; values.len()];
     let mut down = false;
-    if let Some(rest) = d.get_mut(1..) {
+    if let Some((first, rest)) = d.split_first_mut() {
+        *first = W::ZERO;
         for ((o, &a), &b) in rest.iter_mut().zip(values).zip(&values[1..]) {
             *o = b.wsub(a);
             down |= b.order_key(signed) < a.order_key(signed);
@@ -48,7 +57,7 @@ pub(crate) fn forward_portable<W: Word>(values: &[W], kind: Kind) -> (Vec<W>, u8
     if down {
         d.iter_mut().for_each(|v| *v = v.zigzag());
     }
-    (d, if down { ZIGZAG } else { UNSIGNED })
+    if down { ZIGZAG } else { UNSIGNED }
 }
 
 /// Appends the payload; the deltas are encoded by the cascade at `depth + 1`.
@@ -58,10 +67,13 @@ pub(crate) fn encode<W: Word>(
     depth: u8,
     out: &mut Vec<u8>,
 ) -> Result<()> {
-    let (d, mode) = forward(values, kind);
-    out.push(mode);
-    values.first().copied().unwrap_or(W::ZERO).write_le(out);
-    cascade::put_words_child(&d, Kind::Unsigned, depth + 1, out)
+    // The deltas only live until the child has encoded them: a reused buffer.
+    scratch::with(values.len(), |d: &mut [W]| {
+        let mode = forward_into(values, kind, d);
+        out.push(mode);
+        values.first().copied().unwrap_or(W::ZERO).write_le(out);
+        cascade::put_words_child(d, Kind::Unsigned, depth + 1, out)
+    })
 }
 
 /// Replaces the deltas in `out` by running sums from `acc` (after undoing the zig-zag) and
@@ -157,8 +169,9 @@ pub(crate) fn open<W: Word>(
 
 #[cfg(test)]
 mod tests {
-    use super::{forward, forward_portable, running_sums, running_sums_portable};
+    use super::{forward, forward_into, forward_portable, running_sums, running_sums_portable};
     use crate::cascade::Kind;
+    use crate::word::Word;
 
     /// A reproducible stream of well-mixed words.
     fn xorshift(mut x: u64) -> impl FnMut() -> u64 {
@@ -168,6 +181,18 @@ mod tests {
             x ^= x << 17;
             x
         }
+    }
+
+    /// The difference pass into a fresh buffer, and into a reused one full of old values (the
+    /// AVX2 build where it runs, and the portable one), all agree: every delta is overwritten.
+    fn both_builds_agree<W: Word>(values: &[W], kind: Kind) {
+        let fresh = forward(values, kind);
+        let mut old = vec![W::from_u64(0xA5A5_A5A5_A5A5_A5A5); values.len()];
+        let mode = forward_portable(values, kind, &mut old);
+        assert_eq!((old.clone(), mode), fresh);
+        old.fill(W::from_u64(u64::MAX));
+        let mode = forward_into(values, kind, &mut old);
+        assert_eq!((old, mode), fresh);
     }
 
     /// The difference pass (the AVX2 build where it runs) equals the portable one, for sorted,
@@ -185,11 +210,11 @@ mod tests {
                 .for_each(|v| *v = v.wrapping_mul(1 << 40));
             for values in [&noisy, &sorted, &around_zero] {
                 for kind in [Kind::Signed, Kind::Unsigned] {
-                    assert_eq!(forward(values, kind), forward_portable(values, kind));
+                    both_builds_agree(values, kind);
                     let narrow: Vec<u32> = values.iter().map(|&v| (v >> 32) as u32).collect();
-                    assert_eq!(forward(&narrow, kind), forward_portable(&narrow, kind));
+                    both_builds_agree(&narrow, kind);
                     let bytes: Vec<u8> = values.iter().map(|&v| (v >> 56) as u8).collect();
-                    assert_eq!(forward(&bytes, kind), forward_portable(&bytes, kind));
+                    both_builds_agree(&bytes, kind);
                 }
             }
         }

@@ -20,17 +20,17 @@ use std::arch::x86_64::{
 
 /// The AVX2 build of [`super::forward_portable`], or `None` when AVX2 is not in use.
 #[inline]
-pub(super) fn forward<W: Word>(values: &[W], kind: Kind) -> Option<(Vec<W>, u8)> {
+pub(super) fn forward<W: Word>(values: &[W], kind: Kind, d: &mut [W]) -> Option<u8> {
     #[target_feature(enable = "avx2")]
-    fn inner<W: Word>(values: &[W], kind: Kind) -> (Vec<W>, u8) {
-        super::forward_portable(values, kind)
+    fn inner<W: Word>(values: &[W], kind: Kind, d: &mut [W]) -> u8 {
+        super::forward_portable(values, kind, d)
     }
     if !crate::simd::avx2() {
         return None;
     }
     // SAFETY: `inner` only requires AVX2, which `simd::avx2` detected on this CPU at run time
     // (`is_x86_feature_detected!`) before returning true.
-    Some(unsafe { inner(values, kind) })
+    Some(unsafe { inner(values, kind, d) })
 }
 
 /// The running sums of `out` from `acc` in place (zig-zag decoded first when `zigzag`), and the

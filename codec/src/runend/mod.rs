@@ -9,6 +9,7 @@
 use crate::bytes::{Reader, put_count};
 use crate::cascade::{self, Kind};
 use crate::encoding::decode_words;
+use crate::scratch;
 use crate::word::{Word, zeroed};
 use crate::{Error, Result};
 
@@ -17,30 +18,39 @@ mod x86;
 
 /// Run values and lengths of `values`.
 pub(crate) fn runs<W: Word>(values: &[W]) -> (Vec<W>, Vec<u32>) {
-    let Some((&last, head)) = values.split_last() else {
+    if values.is_empty() {
         return (Vec::new(), Vec::new());
-    };
+    }
     if u32::try_from(values.len()).is_err() {
         return runs_capped(values);
     }
+    let count = count_runs(values);
+    let (mut vals, mut lens) = (vec![W::ZERO; count], vec![0u32; count]);
+    runs_into(values, &mut vals, &mut lens);
+    (vals, lens)
+}
+
+/// [`runs`] of a non-empty stream shorter than `u32::MAX` into `vals` and `lens`, each of
+/// [`count_runs`] entries, every one of which is overwritten.
+fn runs_into<W: Word>(values: &[W], vals: &mut [W], lens: &mut [u32]) {
+    let Some((&last, head)) = values.split_last() else {
+        return;
+    };
+    let count = vals.len();
     // Branch-free: each value is written at the cursor as its run's value and end, and the
     // cursor moves on only where the next value differs.
-    let count = count_runs(values);
-    let mut vals = vec![W::ZERO; count];
-    let mut ends = vec![0u32; count];
     let mut k = 0;
     for (i, (&v, &next)) in head.iter().zip(&values[1..]).enumerate() {
         vals[k] = v;
-        ends[k] = i as u32 + 1;
+        lens[k] = i as u32 + 1;
         k += usize::from(v != next);
     }
     vals[count - 1] = last;
-    ends[count - 1] = values.len() as u32;
+    lens[count - 1] = values.len() as u32;
     let mut start = 0;
-    for end in &mut ends {
+    for end in lens.iter_mut() {
         (*end, start) = (*end - start, *end);
     }
-    (vals, ends)
 }
 
 /// [`runs`] for streams so long that a run may need splitting at `u32::MAX`.
@@ -97,10 +107,31 @@ pub(crate) fn encode<W: Word>(
     depth: u8,
     out: &mut Vec<u8>,
 ) -> Result<()> {
-    let (vals, lens) = runs(values);
+    if values.is_empty() || u32::try_from(values.len()).is_err() {
+        let (vals, lens) = runs(values);
+        return put_runs(&vals, &lens, kind, depth, out);
+    }
+    // The runs only live until the children have encoded them: reused buffers.
+    let count = count_runs(values);
+    scratch::with(count, |vals: &mut [W]| {
+        scratch::with(count, |lens: &mut [u32]| {
+            runs_into(values, vals, lens);
+            put_runs(vals, lens, kind, depth, out)
+        })
+    })
+}
+
+/// The run count, then the run values and lengths as children at `depth + 1`.
+fn put_runs<W: Word>(
+    vals: &[W],
+    lens: &[u32],
+    kind: Kind,
+    depth: u8,
+    out: &mut Vec<u8>,
+) -> Result<()> {
     put_count(vals.len(), out)?;
-    cascade::put_words_child(&vals, kind, depth + 1, out)?;
-    cascade::put_words_child(&lens, Kind::Unsigned, depth + 1, out)
+    cascade::put_words_child(vals, kind, depth + 1, out)?;
+    cascade::put_words_child(lens, Kind::Unsigned, depth + 1, out)
 }
 
 /// Reads and checks `runs` lengths summing to `len`.
@@ -221,7 +252,7 @@ pub(crate) fn count_bool_runs(bits: &[u8], len: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{count_runs, count_runs_portable, decode};
+    use super::{count_runs, count_runs_portable, decode, runs, runs_into};
     use crate::Error;
     use crate::bytes::put_count;
     use crate::cascade::{self, Kind};
@@ -300,5 +331,24 @@ mod tests {
             .collect();
         assert_eq!(count_runs(&v), plain(&v));
         assert_eq!(count_runs_portable(&v), plain(&v));
+    }
+
+    /// Runs written into reused buffers full of old values equal those of fresh buffers:
+    /// every value and length is overwritten.
+    #[test]
+    fn runs_into_reused_buffers_overwrite_everything() {
+        for values in [
+            vec![5u64],
+            vec![1, 1, 1],
+            vec![1, 2, 3],
+            vec![7, 7, 8, 8, 8, 7, 9, 9],
+            (0..3000u64).map(|i| i / 7 % 5).collect(),
+        ] {
+            let (vals, lens) = runs(&values);
+            let count = count_runs(&values);
+            let (mut old_vals, mut old_lens) = (vec![u64::MAX; count], vec![u32::MAX; count]);
+            runs_into(&values, &mut old_vals, &mut old_lens);
+            assert_eq!((old_vals, old_lens), (vals, lens), "{values:?}");
+        }
     }
 }
