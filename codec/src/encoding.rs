@@ -596,7 +596,7 @@ pub(crate) fn open<W: Word>(
         TAG_DIVIDE => return divide::open(payload, len, at, depth),
         TAG_DICTIONARY => return dict::open(payload, len, at, depth),
         TAG_ALP => return alp::open(payload, len, at, depth),
-        TAG_RUNEND => return runend::open(payload, len, at, depth),
+        TAG_RUNEND => runend::decode(payload, len, at, depth)?,
         TAG_ALPRD => alprd::decode(payload, len, at, depth)?,
         TAG_STRINGS => {
             return Err(Error::corrupt(

@@ -6,7 +6,6 @@
 //! Booleans: `u8 first bit` · `u32 runs` · child lengths; runs alternate.
 //! Lengths are at least 1 and sum to exactly the value count. This module owns these layouts.
 
-use crate::blocks::{Blocks, Source};
 use crate::bytes::{Reader, put_count};
 use crate::cascade::{self, Kind};
 use crate::encoding::decode_words;
@@ -158,122 +157,38 @@ fn lengths(r: &mut Reader<'_>, runs: usize, len: usize, depth: u8) -> Result<Vec
     Ok(lens)
 }
 
-/// Opens `len` words as blocks, expanded from the runs as they are asked for.
-pub(crate) fn open<'a, W: Word>(
+/// Decodes `len` words.
+pub(crate) fn decode<W: Word>(
     payload: &[u8],
     len: usize,
     base: usize,
     depth: u8,
-) -> Result<Source<'a, W>> {
+) -> Result<Vec<W>> {
     let mut r = Reader::new(payload, base);
     let nruns = r.count(len, "run count")?;
     let (chunk, at) = r.child("run values")?;
     let vals = decode_words::<W>(chunk, nruns, at, depth + 1)?;
     let lens = lengths(&mut r, nruns, len, depth)?;
     r.finish("run-length")?;
-    let left = lens.first().map_or(0, |&n| n as usize);
-    Ok(Source::Blocks(Box::new(Expand {
-        vals,
-        lens,
-        run: 0,
-        left,
-        base,
-    })))
-}
-
-/// Decodes `len` words.
-#[cfg(test)]
-fn decode<W: Word>(payload: &[u8], len: usize, base: usize, depth: u8) -> Result<Vec<W>> {
-    open::<W>(payload, len, base, depth)?.into_vec(len, base)
-}
-
-/// Runs whose lengths [`lengths`] checked, written out block by block.
-struct Expand<W> {
-    vals: Vec<W>,
-    lens: Vec<u32>,
-    /// The run being written, and how many of its values are still to come.
-    run: usize,
-    left: usize,
-    /// Payload offset, for errors.
-    base: usize,
-}
-
-impl<W: Word> Expand<W> {
-    /// Moves on by `n` values of the current run (at most what it has left).
-    #[inline]
-    fn advance(&mut self, n: usize) {
-        self.left -= n;
-        if self.left == 0 {
-            self.run += 1;
-            self.left = self.lens.get(self.run).map_or(0, |&n| n as usize);
+    // Runs of real feeds are short (a size that holds for one or two quotes): each run stores
+    // eight copies unconditionally and moves on by its length, so the loop has no
+    // unpredictable branch; the padding past `len` absorbs the overshoot and is cut off.
+    const SHORT: usize = 8;
+    let mut out = zeroed::<W>(len.saturating_add(SHORT), base)?;
+    let mut i = 0;
+    for (&v, &n) in vals.iter().zip(&lens) {
+        let n = n as usize;
+        if let Some(eight) = out.get_mut(i..i + SHORT)
+            && n <= SHORT
+        {
+            eight.fill(v);
+        } else {
+            out[i..i + n].fill(v);
         }
+        i += n;
     }
-
-    fn exhausted(&self) -> Error {
-        Error::corrupt(self.base, "runs end before the values asked for")
-    }
-}
-
-impl<W: Word> Blocks<W> for Expand<W> {
-    fn fill(&mut self, out: &mut [W]) -> Result<()> {
-        // Runs of real feeds are short (a size that holds for one or two quotes): a run with
-        // room behind it stores eight copies unconditionally and moves on by its length, so
-        // the loop has no unpredictable branch; the next run overwrites the overshoot.
-        const SHORT: usize = 8;
-        let n = out.len();
-        // The rest of the run the last block ended in.
-        let Some(&first) = self.vals.get(self.run) else {
-            return Err(self.exhausted());
-        };
-        let head = self.left.min(n);
-        out[..head].fill(first);
-        self.advance(head);
-        let mut i = head;
-        // Whole runs, while one fits with room for its eight copies.
-        let (vals, lens) = (&self.vals[self.run.min(self.vals.len())..], &self.lens);
-        let lens = &lens[self.run.min(lens.len())..];
-        let mut whole = 0;
-        for (&v, &len) in vals.iter().zip(lens) {
-            let len = len as usize;
-            let Some(eight) = out.get_mut(i..i + SHORT.max(len)) else {
-                break;
-            };
-            if len <= SHORT {
-                eight.fill(v);
-            } else {
-                eight[..len].fill(v);
-            }
-            i += len;
-            whole += 1;
-        }
-        if whole > 0 {
-            self.run += whole;
-            self.left = self.lens.get(self.run).map_or(0, |&n| n as usize);
-        }
-        // The last runs, which may end in the next block.
-        while i < n {
-            let Some(&v) = self.vals.get(self.run) else {
-                return Err(self.exhausted());
-            };
-            let take = self.left.min(n - i);
-            out[i..i + take].fill(v);
-            i += take;
-            self.advance(take);
-        }
-        Ok(())
-    }
-
-    fn skip(&mut self, mut n: usize) -> Result<()> {
-        while n > 0 {
-            if self.run >= self.vals.len() {
-                return Err(self.exhausted());
-            }
-            let take = self.left.min(n);
-            n -= take;
-            self.advance(take);
-        }
-        Ok(())
-    }
+    out.truncate(len);
+    Ok(out)
 }
 
 /// Appends the payload for `len` booleans packed LSB-first in `bits`.
@@ -388,31 +303,6 @@ mod tests {
             );
         }
         Ok(())
-    }
-
-    proptest! {
-        /// Runs of every length (shorter and longer than the eight-copy store, across block
-        /// boundaries) expand to exactly their values, whole and as any window, whose blocks
-        /// before it are stepped over run by run.
-        #[test]
-        fn runs_expand_exactly_whole_and_in_windows(
-            runs in proptest::collection::vec((any::<u64>(), 1u32..2100), 1..40),
-            cut in (0.0f64..1.0, 0.0f64..1.0),
-        ) {
-            let (vals, lens): (Vec<u64>, Vec<u32>) = runs.into_iter().unzip();
-            let expected: Vec<u64> = vals
-                .iter()
-                .zip(&lens)
-                .flat_map(|(&v, &n)| std::iter::repeat_n(v, n as usize))
-                .collect();
-            let len = expected.len();
-            let bytes = payload(&vals, &lens)?;
-            prop_assert_eq!(&decode::<u64>(&bytes, len, 0, 0)?, &expected);
-            let a = (cut.0 * len as f64) as usize;
-            let b = a + ((cut.1 * (len - a) as f64) as usize);
-            let window = super::open::<u64>(&bytes, len, 0, 0)?.into_window(len, a..b, 0)?;
-            prop_assert_eq!(&window[..], &expected[a..b]);
-        }
     }
 
     fn plain<T: PartialEq>(values: &[T]) -> usize {
