@@ -305,6 +305,32 @@ mod tests {
         Ok(())
     }
 
+    proptest! {
+        /// Runs of every length (shorter and longer than the eight-copy store, across block
+        /// boundaries) expand to exactly their values, whole and as any window.
+        #[test]
+        fn runs_expand_exactly_whole_and_in_windows(
+            runs in proptest::collection::vec((any::<u64>(), 1u32..2100), 1..40),
+            cut in (0.0f64..1.0, 0.0f64..1.0),
+        ) {
+            let (vals, lens): (Vec<u64>, Vec<u32>) = runs.into_iter().unzip();
+            let expected: Vec<u64> = vals
+                .iter()
+                .zip(&lens)
+                .flat_map(|(&v, &n)| std::iter::repeat_n(v, n as usize))
+                .collect();
+            let len = expected.len();
+            let bytes = payload(&vals, &lens)?;
+            prop_assert_eq!(&decode::<u64>(&bytes, len, 0, 0)?, &expected);
+            let a = (cut.0 * len as f64) as usize;
+            let b = a + ((cut.1 * (len - a) as f64) as usize);
+            let mut chunk = vec![crate::encoding::TAG_RUNEND];
+            chunk.extend_from_slice(&bytes);
+            let window = crate::encoding::open::<u64>(&chunk, len, 0, 0)?.into_window(len, a..b, 0)?;
+            prop_assert_eq!(&window[..], &expected[a..b]);
+        }
+    }
+
     fn plain<T: PartialEq>(values: &[T]) -> usize {
         values.windows(2).filter(|w| w[0] != w[1]).count() + usize::from(!values.is_empty())
     }
