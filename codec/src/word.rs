@@ -147,6 +147,14 @@ word!(u64, "u64");
 
 /// A zeroed buffer of `len` words, or an error instead of an abort when `len` is absurd.
 pub(crate) fn zeroed<W: Word>(len: usize, offset: usize) -> Result<Vec<W>> {
+    let mut v = reserved(len, offset)?;
+    v.resize(len, W::ZERO);
+    Ok(v)
+}
+
+/// An empty buffer with room for exactly `len` words, or an error instead of an abort when
+/// `len` is absurd (a corrupt count); `offset` locates the count for that error.
+pub(crate) fn reserved<W: Word>(len: usize, offset: usize) -> Result<Vec<W>> {
     let mut v = Vec::new();
     v.try_reserve_exact(len).map_err(|_| {
         Error::corrupt(
@@ -154,7 +162,6 @@ pub(crate) fn zeroed<W: Word>(len: usize, offset: usize) -> Result<Vec<W>> {
             format!("cannot allocate {len} values of {} bits", W::BITS),
         )
     })?;
-    v.resize(len, W::ZERO);
     Ok(v)
 }
 

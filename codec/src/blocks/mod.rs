@@ -131,15 +131,8 @@ impl<W: Word> Sink<W> {
     /// Room for exactly `len` values; `at` is the stream's offset, for the error a corrupt
     /// count that cannot be allocated gets.
     fn with_capacity(len: usize, at: usize) -> Result<Sink<W>> {
-        let mut out = Vec::new();
-        out.try_reserve_exact(len).map_err(|_| {
-            Error::corrupt(
-                at,
-                format!("cannot allocate {len} values of {} bits", W::BITS),
-            )
-        })?;
         Ok(Sink {
-            out,
+            out: crate::word::reserved(len, at)?,
             streaming: len.saturating_mul(W::BYTES) >= STREAM_MIN_BYTES,
         })
     }
