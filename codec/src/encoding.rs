@@ -8,7 +8,7 @@
 //! wrote before the cascade existed.
 
 use crate::blocks::{Plain, Source};
-use crate::cascade::{self, Kind, Scheme};
+use crate::cascade::{self, Kind, Measured, Scheme};
 use crate::word::{Word, get_words, put_words, zeroed};
 use crate::{
     Decoded, Error, PhysicalType, Result, Values, alp, alprd, binary, constant, delta, dict,
@@ -198,11 +198,11 @@ pub fn encode(values: Values<'_>, encoding: Encoding) -> Result<Vec<u8>> {
     match encoding {
         Encoding::Plain | Encoding::Lz4 | Encoding::Zstd { .. } => encode_legacy(values, encoding),
         _ => with_words!(values, w, kind => {
-            let scheme = match encoding {
+            let (scheme, measured) = match encoding {
                 Encoding::Auto => cascade::choose(w, kind, 0),
-                e => forced_scheme(e, w, kind, values.physical_type())?,
+                e => (forced_scheme(e, w, kind, values.physical_type())?, Measured::nothing()),
             };
-            encode_words_with(w, kind, scheme, 0)
+            encode_words_with(w, kind, scheme, measured, 0)
         }, other => match other {
             Values::Bool { bits, len } => encode_bool(bits, len, encoding),
             Values::Binary { offsets, data } => match encoding {
@@ -277,18 +277,21 @@ pub(crate) fn encode_words_with<W: Word>(
     values: &[W],
     kind: Kind,
     scheme: Scheme,
+    measured: Measured<W>,
     depth: u8,
 ) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(16 + values.len() * W::BYTES / 4);
-    encode_words_into(values, kind, scheme, depth, &mut out)?;
+    encode_words_into(values, kind, scheme, measured, depth, &mut out)?;
     Ok(out)
 }
 
-/// [`encode_words_with`], appending the chunk (tag and payload) to `out`.
+/// [`encode_words_with`], appending the chunk (tag and payload) to `out`. `measured` is what
+/// the cascade already counted over `values` (or nothing).
 pub(crate) fn encode_words_into<W: Word>(
     values: &[W],
     kind: Kind,
     scheme: Scheme,
+    measured: Measured<W>,
     depth: u8,
     out: &mut Vec<u8>,
 ) -> Result<()> {
@@ -307,8 +310,8 @@ pub(crate) fn encode_words_into<W: Word>(
         Scheme::BitPacked { patches } => frame::encode(values, kind, patches, out)?,
         Scheme::Delta => delta::encode(values, kind, depth, out)?,
         Scheme::Divide => divide::encode(values, kind, depth, out)?,
-        Scheme::RunEnd => runend::encode(values, kind, depth, out)?,
-        Scheme::Dictionary => dict::encode(values, kind, depth, out)?,
+        Scheme::RunEnd => runend::encode(values, kind, measured.runs, depth, out)?,
+        Scheme::Dictionary => dict::encode(values, kind, measured.hist, depth, out)?,
         Scheme::Alp => alp::encode(values, &cascade::sample(values), depth, out)?,
         Scheme::AlpRd(right) => alprd::encode(values, right, depth, out)?,
         Scheme::Strings => {

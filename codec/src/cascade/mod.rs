@@ -91,13 +91,34 @@ fn runs_of(s_len: usize, n: usize) -> usize {
     if n <= WHOLE { s_len.max(1) } else { RUN }
 }
 
-/// Chooses the scheme for `values` at `depth`.
-pub(crate) fn choose<W: Word>(values: &[W], kind: Kind, depth: u8) -> Scheme {
+/// What [`choose`] counted over a whole stream that the chosen encoder needs again, so it is
+/// not counted twice: the run count (run-end) and the histogram of distinct values (dictionary).
+#[derive(Debug)]
+pub(crate) struct Measured<W> {
+    /// [`runend::count_runs`] of the stream.
+    pub(crate) runs: Option<usize>,
+    /// [`dict::histogram`] of the stream, with no limit on distinct values.
+    pub(crate) hist: Option<Vec<(W, u32)>>,
+}
+
+impl<W> Measured<W> {
+    /// Nothing measured: the encoder counts for itself.
+    pub(crate) fn nothing() -> Measured<W> {
+        Measured {
+            runs: None,
+            hist: None,
+        }
+    }
+}
+
+/// Chooses the scheme for `values` at `depth`, with what was measured on the way.
+pub(crate) fn choose<W: Word>(values: &[W], kind: Kind, depth: u8) -> (Scheme, Measured<W>) {
+    let mut measured = Measured::nothing();
     if values.is_empty() {
-        return Scheme::Plain;
+        return (Scheme::Plain, measured);
     }
     if constant::is_constant(values) {
-        return Scheme::Constant;
+        return (Scheme::Constant, measured);
     }
     let s = sample(values);
     let run = runs_of(s.len(), values.len());
@@ -108,8 +129,9 @@ pub(crate) fn choose<W: Word>(values: &[W], kind: Kind, depth: u8) -> Scheme {
         *scheme != Scheme::Divide
             || divide::common_divisor(&s, kind).is_some_and(|(b, g)| divide::divides(values, b, g))
     });
-    correct_with_full_data(values, kind, &s, run, &mut cands, budget);
-    pick(&cands, budget).map_or(Scheme::Plain, |(scheme, _)| scheme)
+    correct_with_full_data(values, kind, &s, run, &mut cands, budget, &mut measured);
+    let scheme = pick(&cands, budget).map_or(Scheme::Plain, |(scheme, _)| scheme);
+    (scheme, measured)
 }
 
 /// Samples see too few distinct values and too many runs when values drift slowly: correct the
@@ -123,13 +145,15 @@ fn correct_with_full_data<W: Word>(
     run: usize,
     cands: &mut [(Scheme, Est)],
     budget: f64,
+    measured: &mut Measured<W>,
 ) {
     let n = values.len() as f64;
     for (scheme, est) in cands.iter_mut() {
         if *scheme == Scheme::RunEnd {
             let sampled: usize = s.chunks(run).map(runend::count_runs).sum();
-            let full = runend::count_runs(values) as f64 / n;
-            est.bytes *= full / (sampled as f64 / s.len() as f64).max(1e-9);
+            let runs = runend::count_runs(values);
+            measured.runs = Some(runs);
+            est.bytes *= (runs as f64 / n) / (sampled as f64 / s.len() as f64).max(1e-9);
         }
     }
     if pick(cands, budget).is_none_or(|(scheme, _)| scheme != Scheme::Dictionary) {
@@ -155,6 +179,8 @@ fn correct_with_full_data<W: Word>(
                 let (_, code_bits) = frame::best_width(&bits, values.len(), true);
                 let full = code_bits as f64 / 8.0 / n + hist.len() as f64 * W::BYTES as f64 / n;
                 est.bytes = est.bytes.max(full);
+                // A histogram within a limit is the whole histogram.
+                measured.hist = Some(hist);
             }
             None => est.bytes = f64::INFINITY,
         }
@@ -168,9 +194,9 @@ pub(crate) fn put_words_child<W: Word>(
     depth: u8,
     out: &mut Vec<u8>,
 ) -> Result<()> {
-    let scheme = choose(values, kind, depth);
+    let (scheme, measured) = choose(values, kind, depth);
     put_child_with(out, |out| {
-        encode_words_into(values, kind, scheme, depth, out)
+        encode_words_into(values, kind, scheme, measured, depth, out)
     })
 }
 
@@ -189,7 +215,7 @@ pub(crate) fn put_leaf_child<W: Word>(values: &[W], kind: Kind, out: &mut Vec<u8
         Scheme::Plain
     };
     put_child_with(out, |out| {
-        encode_words_into(values, kind, scheme, MAX_DEPTH, out)
+        encode_words_into(values, kind, scheme, Measured::nothing(), MAX_DEPTH, out)
     })
 }
 

@@ -204,14 +204,15 @@ fn put_codes<W: Word>(
     }
 }
 
-/// Appends the payload for words.
+/// Appends the payload for words; `hist` is [`histogram`] of `values` when the caller counted already.
 pub(crate) fn encode<W: Word>(
     values: &[W],
     kind: Kind,
+    hist: Option<Vec<(W, u32)>>,
     depth: u8,
     out: &mut Vec<u8>,
 ) -> Result<()> {
-    let Some(hist) = histogram(values, kind, values.len()) else {
+    let Some(hist) = hist.or_else(|| histogram(values, kind, values.len())) else {
         return Err(Error::InvalidInput {
             reason: "no values for a dictionary".into(),
         });
