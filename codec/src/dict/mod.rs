@@ -204,7 +204,8 @@ fn put_codes<W: Word>(
     }
 }
 
-/// Appends the payload for words; `hist` is [`histogram`] of `values` when the caller counted already.
+/// Appends the payload for words; `hist` is [`histogram`] of `values` when the caller counted
+/// already.
 pub(crate) fn encode<W: Word>(
     values: &[W],
     kind: Kind,

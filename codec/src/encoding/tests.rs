@@ -275,6 +275,40 @@ fn auto_is_deterministic() {
     assert_eq!(a, b);
 }
 
+/// What the cascade counted while choosing (runs for run-end, the histogram for a dictionary)
+/// is handed to the encoder; the bytes must be those the encoder writes when it counts itself.
+#[test]
+fn counts_from_the_choice_give_the_bytes_the_encoder_counts_itself() {
+    // Sizes that hold for a few rows (run-end), and values from a few hundred (dictionary).
+    let sizes: Vec<u64> = (0..60_000u64)
+        .map(|i| 100 * (1 + (i / 3).wrapping_mul(2_654_435_761) % 7))
+        .collect();
+    let mut x = 0x2545_F491_4F6C_DD1Du64;
+    let few: Vec<u64> = (0..60_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % 300).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 24
+        })
+        .collect();
+    for (name, v, wanted) in [
+        ("sizes", &sizes, Scheme::RunEnd),
+        ("few", &few, Scheme::Dictionary),
+    ] {
+        let (scheme, measured) = cascade::choose(v, Kind::Unsigned, 0);
+        assert_eq!(scheme, wanted, "{name}: the cascade's choice");
+        assert!(
+            measured.runs.is_some() || measured.hist.is_some(),
+            "{name}: nothing measured"
+        );
+        let handed = encode_words_with(v, Kind::Unsigned, scheme, measured, 0).ok();
+        let counted = encode_words_with(v, Kind::Unsigned, scheme, Measured::nothing(), 0).ok();
+        assert!(handed.is_some(), "{name}");
+        assert_eq!(handed, counted, "{name}");
+    }
+}
+
 #[test]
 fn bool_padding_bits_are_cleared() {
     let chunk = encode(

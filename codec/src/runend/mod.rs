@@ -100,7 +100,8 @@ fn count_runs_portable<W: Word>(values: &[W]) -> usize {
     changes + 1
 }
 
-/// Appends the payload for words; `runs` is [`count_runs`] of `values` when the caller counted already.
+/// Appends the payload for words; `runs` is [`count_runs`] of `values` when the caller counted
+/// already.
 pub(crate) fn encode<W: Word>(
     values: &[W],
     kind: Kind,
@@ -327,7 +328,8 @@ mod tests {
             let b = a + ((cut.1 * (len - a) as f64) as usize);
             let mut chunk = vec![crate::encoding::TAG_RUNEND];
             chunk.extend_from_slice(&bytes);
-            let window = crate::encoding::open::<u64>(&chunk, len, 0, 0)?.into_window(len, a..b, 0)?;
+            let window =
+                crate::encoding::open::<u64>(&chunk, len, 0, 0)?.into_window(len, a..b, 0)?;
             prop_assert_eq!(&window[..], &expected[a..b]);
         }
     }
