@@ -161,7 +161,6 @@ impl Library {
     /// Commits `commit` on top of whatever the head is when it lands. Lost races rebuild the
     /// manifest on the new head; a lost answer is recognised by the commit id.
     pub(crate) async fn commit(&self, commit: &Commit<'_>) -> Result<Arc<Manifest>> {
-        let (symbol, esc) = (commit.symbol, commit.esc);
         let (mut head, mut ahead) = self.build_ahead(commit).await?;
         loop {
             let manifest = match ahead.take() {
@@ -197,7 +196,7 @@ impl Library {
                     return Err(e.into());
                 }
             }
-            head = self.latest_manifest(symbol, esc).await?;
+            head = self.latest_manifest(commit.symbol, commit.esc).await?;
         }
     }
 

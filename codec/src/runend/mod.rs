@@ -100,21 +100,21 @@ fn count_runs_portable<W: Word>(values: &[W]) -> usize {
     changes + 1
 }
 
-/// Appends the payload for words; `runs` is [`count_runs`] of `values` when the caller counted
-/// already.
+/// Appends the payload for words; `counted` is [`count_runs`] of `values` when the caller
+/// counted already.
 pub(crate) fn encode<W: Word>(
     values: &[W],
     kind: Kind,
-    runs: Option<usize>,
+    counted: Option<usize>,
     depth: u8,
     out: &mut Vec<u8>,
 ) -> Result<()> {
     if values.is_empty() || u32::try_from(values.len()).is_err() {
-        let (vals, lens) = self::runs(values);
+        let (vals, lens) = runs(values);
         return put_runs(&vals, &lens, kind, depth, out);
     }
     // The runs only live until the children have encoded them: reused buffers.
-    let count = runs.unwrap_or_else(|| count_runs(values));
+    let count = counted.unwrap_or_else(|| count_runs(values));
     scratch::with(count, |vals: &mut [W]| {
         scratch::with(count, |lens: &mut [u32]| {
             runs_into(values, vals, lens);
