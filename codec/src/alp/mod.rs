@@ -19,6 +19,7 @@ use crate::blocks::{Blocks, Source};
 use crate::bytes::{Reader, put_count};
 use crate::cascade::{self, Kind};
 use crate::encoding::{decode_words, open as open_child};
+use crate::scratch;
 use crate::word::Word;
 use crate::{Error, Result};
 
@@ -122,28 +123,30 @@ macro_rules! alp_float {
                 (e, best.0, div)
             }
 
-            /// Integers (exceptions filled with the previous integer), exception positions and bits.
-            pub(crate) fn split(values: &[$f], e: u8, f: u8, div: bool) -> (Vec<$u>, Vec<u32>, Vec<$u>) {
+            /// Writes the integers into `ints` (one per value; an exception gets the previous
+            /// integer) and returns the exception positions and bits. `ints` may hold anything
+            /// before: every value of it is written.
+            pub(crate) fn split(values: &[$f], e: u8, f: u8, div: bool, ints: &mut [$u]) -> (Vec<u32>, Vec<$u>) {
+                assert_eq!(ints.len(), values.len(), "one integer per value");
                 #[cfg(target_arch = "x86_64")]
-                if let Some(split) = super::x86::split::$m(values, e, f, div) {
+                if let Some(split) = super::x86::split::$m(values, e, f, div, ints) {
                     return split;
                 }
-                split_portable(values, e, f, div)
+                split_portable(values, e, f, div, ints)
             }
 
             /// [`split`] in plain Rust, for every target.
             #[inline(always)]
-            pub(crate) fn split_portable(values: &[$f], e: u8, f: u8, div: bool) -> (Vec<$u>, Vec<u32>, Vec<$u>) {
-                if div { split_with::<true>(values, e, f) } else { split_with::<false>(values, e, f) }
+            pub(crate) fn split_portable(values: &[$f], e: u8, f: u8, div: bool, ints: &mut [$u]) -> (Vec<u32>, Vec<$u>) {
+                if div { split_with::<true>(values, e, f, ints) } else { split_with::<false>(values, e, f, ints) }
             }
 
             /// [`split`] in blocks: one branch-free pass computes every integer and flags the
             /// exceptions, and only a block that has one is walked again to record it.
             #[inline(always)]
-            fn split_with<const DIV: bool>(values: &[$f], e: u8, f: u8) -> (Vec<$u>, Vec<u32>, Vec<$u>) {
+            fn split_with<const DIV: bool>(values: &[$f], e: u8, f: u8, ints: &mut [$u]) -> (Vec<u32>, Vec<$u>) {
                 const STEP: usize = 1024;
                 let (p, q, fe, ff) = factors(e, f, DIV);
-                let mut ints: Vec<$u> = vec![0; values.len()];
                 let (mut pos, mut raw) = (Vec::new(), Vec::new());
                 let mut bad = [false; STEP];
                 let mut fill: $u = 0;
@@ -169,7 +172,7 @@ macro_rules! alp_float {
                         fill = last;
                     }
                 }
-                (ints, pos, raw)
+                (pos, raw)
             }
 
             /// In place: integers (as words) to float bits; the AVX2 build where it runs.
@@ -248,7 +251,8 @@ pub(crate) fn analyze<W: Word>(sample: &[W]) -> Option<(u8, u8, Vec<W>, usize)> 
     {
         let v: &[f64] = bytemuck::cast_slice(v);
         let (e, f, div) = f64s::choose(v);
-        let (ints, pos, _) = f64s::split(v, e, f, div);
+        let mut ints = vec![0; v.len()];
+        let (pos, _) = f64s::split(v, e, f, div, &mut ints);
         Some((
             e,
             f,
@@ -258,7 +262,8 @@ pub(crate) fn analyze<W: Word>(sample: &[W]) -> Option<(u8, u8, Vec<W>, usize)> 
     } else if let Ok(v) = bytemuck::try_cast_slice::<W, u32>(sample) {
         let v: &[f32] = bytemuck::cast_slice(v);
         let (e, f, div) = f32s::choose(v);
-        let (ints, pos, _) = f32s::split(v, e, f, div);
+        let mut ints = vec![0; v.len()];
+        let (pos, _) = f32s::split(v, e, f, div, &mut ints);
         Some((
             e,
             f,
@@ -275,7 +280,7 @@ fn write<W: Word>(
     e: u8,
     f: u8,
     div: bool,
-    ints: Vec<W>,
+    ints: &[W],
     pos: Vec<u32>,
     raw: Vec<W>,
     depth: u8,
@@ -283,7 +288,7 @@ fn write<W: Word>(
 ) -> Result<()> {
     out.extend_from_slice(&[e, f, u8::from(div)]);
     put_count(pos.len(), out)?;
-    cascade::put_words_child(&ints, Kind::Signed, depth + 1, out)?;
+    cascade::put_words_child(ints, Kind::Signed, depth + 1, out)?;
     if !pos.is_empty() {
         cascade::put_words_child(&pos, Kind::Unsigned, depth + 1, out)?;
         cascade::put_leaf_child(&raw, Kind::Float, out)?;
@@ -309,18 +314,42 @@ pub(crate) fn encode<W: Word>(
             bytemuck::try_cast_slice::<W, u64>(sample).map_err(|_| unsupported())?,
         );
         let (e, f, div) = f64s::choose(s);
-        let (ints, pos, raw) = f64s::split(bytemuck::cast_slice(v), e, f, div);
-        write(e, f, div, cast(ints)?, pos, cast(raw)?, depth, out)
+        // The integers go to a child encoder and are dropped: a buffer kept by this thread
+        // spares the fresh (faulted-in, zeroed) megabyte a chunk would otherwise cost.
+        scratch::with(v.len(), |ints: &mut [u64]| {
+            let (pos, raw) = f64s::split(bytemuck::cast_slice(v), e, f, div, ints);
+            write(
+                e,
+                f,
+                div,
+                bytemuck::cast_slice(ints),
+                pos,
+                cast(raw)?,
+                depth,
+                out,
+            )
+        })
     } else if let Ok(v) = bytemuck::try_cast_slice::<W, u32>(values) {
         let s: &[f32] = bytemuck::cast_slice(
             bytemuck::try_cast_slice::<W, u32>(sample).map_err(|_| unsupported())?,
         );
         let (e, f, div) = f32s::choose(s);
-        let (ints, pos, raw) = f32s::split(bytemuck::cast_slice(v), e, f, div);
         let cast32 = |v: Vec<u32>| {
             bytemuck::allocation::try_cast_vec::<u32, W>(v).map_err(|_| unsupported())
         };
-        write(e, f, div, cast32(ints)?, pos, cast32(raw)?, depth, out)
+        scratch::with(v.len(), |ints: &mut [u32]| {
+            let (pos, raw) = f32s::split(bytemuck::cast_slice(v), e, f, div, ints);
+            write(
+                e,
+                f,
+                div,
+                bytemuck::cast_slice(ints),
+                pos,
+                cast32(raw)?,
+                depth,
+                out,
+            )
+        })
     } else {
         Err(unsupported())
     }
@@ -582,9 +611,13 @@ mod tests {
                     for e in 0..=$m::MAX_E {
                         for f in 0..=e {
                             for div in [false, true] {
+                                // The dispatched build writes over a buffer of stale values,
+                                // the portable one over zeros: every integer must be written.
+                                let mut stale = vec![!0; values.len()];
+                                let mut fresh = vec![0; values.len()];
                                 assert_eq!(
-                                    $m::split(values, e, f, div),
-                                    $m::split_portable(values, e, f, div),
+                                    ($m::split(values, e, f, div, &mut stale), stale),
+                                    ($m::split_portable(values, e, f, div, &mut fresh), fresh),
                                     "e={e} f={f} div={div}"
                                 );
                             }

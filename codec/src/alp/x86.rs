@@ -40,17 +40,24 @@ pub(super) mod split {
                 e: u8,
                 f: u8,
                 div: bool,
-            ) -> Option<(Vec<$u>, Vec<u32>, Vec<$u>)> {
+                ints: &mut [$u],
+            ) -> Option<(Vec<u32>, Vec<$u>)> {
                 #[target_feature(enable = "avx2")]
-                fn inner(values: &[$f], e: u8, f: u8, div: bool) -> (Vec<$u>, Vec<u32>, Vec<$u>) {
-                    super::super::$m::split_portable(values, e, f, div)
+                fn inner(
+                    values: &[$f],
+                    e: u8,
+                    f: u8,
+                    div: bool,
+                    ints: &mut [$u],
+                ) -> (Vec<u32>, Vec<$u>) {
+                    super::super::$m::split_portable(values, e, f, div, ints)
                 }
                 if !crate::simd::avx2() {
                     return None;
                 }
                 // SAFETY: `inner` only requires AVX2, which `simd::avx2` detected on this CPU at
                 // run time (`is_x86_feature_detected!`) before returning true.
-                Some(unsafe { inner(values, e, f, div) })
+                Some(unsafe { inner(values, e, f, div, ints) })
             }
         };
     }
