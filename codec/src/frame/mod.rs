@@ -127,6 +127,11 @@ impl<W: Word> Prep<W> {
 }
 
 /// Appends the payload of `values` (after the tag).
+///
+/// Two passes: the first chooses each block's base and width and collects the patches, which the
+/// layout puts before the packed rows; the second subtracts the bases again and packs straight
+/// into `out`, reserved once at the size the widths give. Packing in the first pass would need a
+/// buffer of half the input's size, fresh memory on every call, and a copy of it into `out`.
 pub(crate) fn encode<W: Word>(
     values: &[W],
     kind: Kind,
@@ -138,22 +143,20 @@ pub(crate) fn encode<W: Word>(
     let mut bases = Vec::with_capacity(nblocks);
     let mut counts: Vec<u16> = Vec::with_capacity(nblocks);
     let mut prep = Prep::new(kind, patches);
-    let mut packed = Vec::with_capacity(values.len() * W::BYTES / 2);
-    let mut rows = [W::ZERO; BLOCK];
+    let mut packed_words = 0;
     for block in values.chunks(BLOCK) {
         let before = prep.positions.len();
         let (base, width) = prepare(block, &mut prep);
         counts.push((prep.positions.len() - before) as u16);
-        W::pack(width, &prep.u, &mut rows);
-        put_words(
-            &rows[..packed_rows::<W>(block.len(), width) * lanes::<W>()],
-            &mut packed,
-        );
+        packed_words += packed_rows::<W>(block.len(), width) * lanes::<W>();
         widths.push(width as u8);
         bases.push(base);
     }
     let Prep {
-        positions, highs, ..
+        mut u,
+        positions,
+        highs,
+        ..
     } = prep;
     put_count(positions.len(), out)?;
     out.extend_from_slice(&widths);
@@ -167,7 +170,20 @@ pub(crate) fn encode<W: Word>(
         cascade::put_leaf_child(&positions, Kind::Unsigned, out)?;
         cascade::put_leaf_child(&highs, Kind::Unsigned, out)?;
     }
-    out.extend_from_slice(&packed);
+    out.reserve(packed_words * W::BYTES);
+    let mut rows = [W::ZERO; BLOCK];
+    for ((block, &base), &width) in values.chunks(BLOCK).zip(&bases).zip(&widths) {
+        for (d, &v) in u.iter_mut().zip(block) {
+            *d = v.wsub(base);
+        }
+        u[block.len()..].fill(W::ZERO);
+        let width = u32::from(width);
+        W::pack(width, &u, &mut rows);
+        put_words(
+            &rows[..packed_rows::<W>(block.len(), width) * lanes::<W>()],
+            out,
+        );
+    }
     Ok(())
 }
 
