@@ -1,6 +1,6 @@
 //! Per-thread reusable buffers for the intermediate streams of encoders (the deltas of a delta
-//! encoding, the run values and lengths of a run-end one), which a cascade hands to a child
-//! encoder and then drops.
+//! encoding, the run values and lengths of a run-end one, the integers of an ALP split), which a
+//! cascade hands to a child encoder and then drops.
 //!
 //! A fresh buffer of a chunk's length (a megabyte for 131,072 u64s) is new memory on every call:
 //! the kernel faults its pages in and zeroes them, which measured as a large share of encode
