@@ -173,10 +173,7 @@ pub(crate) fn encode<W: Word>(
     out.reserve(packed_words * W::BYTES);
     let mut rows = [W::ZERO; BLOCK];
     for ((block, &base), &width) in values.chunks(BLOCK).zip(&bases).zip(&widths) {
-        for (d, &v) in u.iter_mut().zip(block) {
-            *d = v.wsub(base);
-        }
-        u[block.len()..].fill(W::ZERO);
+        minus_base(block, base, &mut u);
         let width = u32::from(width);
         W::pack(width, &u, &mut rows);
         put_words(
@@ -211,10 +208,7 @@ pub(crate) fn prepare_block<W: Word>(block: &[W], prep: &mut Prep<W>) -> (W, u32
     } = prep;
     let (kind, patches) = (*kind, *patches);
     let base = block_min(block, kind);
-    for (d, &v) in u.iter_mut().zip(block) {
-        *d = v.wsub(base);
-    }
-    u[block.len()..].fill(W::ZERO);
+    minus_base(block, base, u);
     let hist = bit_histogram(&u[..block.len()]);
     let (width, _) = best_width(&hist, block.len(), patches);
     let max = hist.iter().rposition(|&c| c > 0).unwrap_or(0) as u32;
@@ -222,6 +216,16 @@ pub(crate) fn prepare_block<W: Word>(block: &[W], prep: &mut Prep<W>) -> (W, u32
         collect_patches(&u[..block.len()], width, positions, highs);
     }
     (base, width)
+}
+
+/// `block` minus `base` into `u`, zeros past the block's end (a short last block packs a full
+/// block of rows).
+#[inline(always)]
+fn minus_base<W: Word>(block: &[W], base: W, u: &mut [W; BLOCK]) {
+    for (d, &v) in u.iter_mut().zip(block) {
+        *d = v.wsub(base);
+    }
+    u[block.len()..].fill(W::ZERO);
 }
 
 /// Appends the position and high bits of every value of `u` wider than `width`. One branch-free
