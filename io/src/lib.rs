@@ -92,7 +92,7 @@ pub use key::{MAX_KEY_BYTES, MAX_SEGMENT_BYTES};
 pub use local::{LocalRead, evict_from_page_cache, io_uring_available};
 pub use planner::{Coalesced, Piece, ReadPlanner};
 pub use stats::{Counters, Stats};
-pub use store::{ObjectInfo, PutInfo, Store};
+pub use store::{ObjectInfo, Picked, PutInfo, Store};
 pub use wrappers::{Calls, CountingStore, Fault, FaultStore, Faults, Latency, LatencyStore};
 
 /// The `object_store` crate this one is built on, for callers of

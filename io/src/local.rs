@@ -104,6 +104,80 @@ impl LocalReader {
     }
 }
 
+/// Every file below `dir/prefix`, recursively, as '/'-joined paths relative to `dir`, unsorted;
+/// `None` when a name is not plain (see [`plain`]), so that the caller lists through
+/// `object_store`, whose name mapping then decides. Only directory entries are read: on Linux
+/// file systems an entry carries its type, so no file is stat'ed (`object_store`'s listing stats
+/// each file three times). In-progress uploads (`name#n`) are skipped, as `object_store` skips
+/// them. A missing directory, or a prefix naming a file, lists nothing; a subdirectory removed
+/// during the walk is skipped. Symbolic links also give `None`.
+pub(crate) fn list_files(dir: &Path, prefix: &str) -> std::io::Result<Option<Vec<String>>> {
+    let mut files = Vec::new();
+    let mut pending = vec![(dir.join(prefix), prefix.to_owned())];
+    while let Some((path, relative)) = pending.pop() {
+        let entries = match std::fs::read_dir(&path) {
+            Ok(entries) => entries,
+            Err(e) if gone(&e) => continue,
+            Err(e) => return Err(e),
+        };
+        for entry in entries {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) if gone(&e) => continue,
+                Err(e) => return Err(e),
+            };
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else {
+                return Ok(None);
+            };
+            if upload(name) {
+                continue;
+            }
+            let kind = entry.file_type()?;
+            if !plain(name) || !(kind.is_dir() || kind.is_file()) {
+                return Ok(None);
+            }
+            let child = if relative.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{relative}/{name}")
+            };
+            if kind.is_dir() {
+                pending.push((entry.path(), child));
+            } else {
+                files.push(child);
+            }
+        }
+    }
+    Ok(Some(files))
+}
+
+/// A name every store keeps and lists as it is: ASCII letters, digits, `-`, `_`, `.` and `=`,
+/// and not `.` or `..` (floe's own keys are made of these).
+fn plain(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'='))
+}
+
+/// `object_store`'s name for a file it is still writing: the object's name, `#`, a number.
+fn upload(name: &str) -> bool {
+    name.rsplit_once('#').is_some_and(|(object, n)| {
+        !object.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// Whether a directory read failed because the directory is not there (any more).
+fn gone(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+    )
+}
+
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, LocalFailure> + Send + 'static,
 ) -> Result<T, LocalFailure> {

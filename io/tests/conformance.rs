@@ -372,6 +372,29 @@ async fn listing(store: &Store) {
     assert!(keys(&everything).contains(&"listing/other"));
     assert!(keys(&everything).contains(&"list/top"));
 
+    // A picking listing gives the same keys, and for the picked ones what `list` says.
+    for prefix in ["list", "list/b", "list/nope", ""] {
+        let full = store.list(prefix).await.expect("list");
+        let pick_odd = |keys: &[String]| (1..keys.len()).step_by(2).collect::<Vec<_>>();
+        let picking = store
+            .list_picking(prefix, pick_odd)
+            .await
+            .expect("list picking");
+        assert_eq!(picking.keys, keys(&full), "{store}: keys under {prefix:?}");
+        let odd: Vec<ObjectInfo> = full.iter().skip(1).step_by(2).cloned().collect();
+        assert_eq!(picking.picked, odd, "{store}: picked under {prefix:?}");
+    }
+    let none = store
+        .list_picking("list", |_| Vec::new())
+        .await
+        .expect("pick none");
+    assert_eq!((none.keys.len(), none.picked.len()), (7, 0));
+    let past_the_end = store
+        .list_picking("list", |keys| vec![keys.len(), 0, 0])
+        .await
+        .expect("pick out of range");
+    assert_eq!(keys(&past_the_end.picked), ["list/a/0"]);
+
     assert_eq!(
         store.list_dirs("list").await.expect("dirs"),
         ["a", "b", "bc"]
