@@ -584,31 +584,51 @@ impl Library {
         }
     }
 
-    /// Every version entry of an escaped symbol: manifests and prune marks. One LIST.
+    /// Every version entry of an escaped symbol: manifests and prune marks. One LIST, which
+    /// needs the metadata of the newest manifest and of the marks only (on a local directory the
+    /// others are not stat'ed, so the cost does not grow with the symbol's history).
     pub(crate) async fn chain(&self, esc: &str) -> Result<Chain> {
-        let objects = self.store.list(&keys::versions_dir(esc)).await?;
-        let mut chain = Chain::default();
-        let mut newest: Option<(u64, &floe_io::ObjectInfo)> = None;
-        for o in &objects {
-            if let Some((version, mark)) =
-                o.key.rsplit('/').next().and_then(keys::parse_version_entry)
-            {
-                if mark {
-                    chain.pruned.insert(version, o.last_modified_ns);
-                } else {
-                    chain.versions.push(version);
-                    if newest.is_none_or(|(v, _)| version > v) {
-                        newest = Some((version, o));
+        let entry = |key: &str| key.rsplit('/').next().and_then(keys::parse_version_entry);
+        let listing = self
+            .store
+            .list_picking(&keys::versions_dir(esc), |listed| {
+                let mut newest: Option<(u64, usize)> = None;
+                let mut picked = Vec::new();
+                for (i, key) in listed.iter().enumerate() {
+                    match entry(key) {
+                        Some((_, true)) => picked.push(i),
+                        Some((version, false)) if newest.is_none_or(|(v, _)| version > v) => {
+                            newest = Some((version, i));
+                        }
+                        _ => {}
                     }
                 }
+                picked.extend(newest.map(|(_, i)| i));
+                picked
+            })
+            .await?;
+        let mut chain = Chain::default();
+        for key in &listing.keys {
+            if let Some((version, false)) = entry(key) {
+                chain.versions.push(version);
             }
         }
         chain.versions.sort_unstable_by(|a, b| b.cmp(a));
-        chain.newest_seen = newest.map(|(_, o)| Seen {
-            size: o.size,
-            last_modified_ns: o.last_modified_ns,
-            e_tag: o.e_tag.clone(),
-        });
+        for o in &listing.picked {
+            match entry(&o.key) {
+                Some((version, true)) => {
+                    chain.pruned.insert(version, o.last_modified_ns);
+                }
+                Some((version, false)) if chain.newest() == Some(version) => {
+                    chain.newest_seen = Some(Seen {
+                        size: o.size,
+                        last_modified_ns: o.last_modified_ns,
+                        e_tag: o.e_tag.clone(),
+                    });
+                }
+                _ => {}
+            }
+        }
         Ok(chain)
     }
 
@@ -713,5 +733,41 @@ mod tests {
         assert!(!known.is(&listed(10, 1, Some("u"))));
         assert!(!known.is(&listed(9, 1, Some("t"))));
         assert!(!known.is(&listed(10, 1, None)));
+    }
+
+    /// On a local directory the listing stats only the newest manifest and the prune marks;
+    /// what it gives for them must be what a HEAD gives, on every store.
+    #[tokio::test]
+    #[allow(clippy::expect_used)] // a failed expectation is a failed test
+    async fn the_chain_has_the_metadata_of_the_newest_manifest_and_of_the_marks() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for location in ["memory://", dir.path().to_str().expect("utf-8")] {
+            let lib = Library::open(location).await.expect("open");
+            let day = floe_datasets::quotes(&floe_datasets::Spec::new(100));
+            lib.write("S", &day).await.expect("write");
+            for _ in 0..3 {
+                lib.write("S", &day).await.expect("write again");
+            }
+            lib.prune("S", 2).await.expect("prune");
+            let chain = lib.chain("S").await.expect("chain");
+            assert_eq!(chain.versions, [3, 2, 1, 0], "{location}");
+            let newest = lib.store.head(&keys::manifest("S", 3)).await.expect("head");
+            assert_eq!(
+                chain.newest_seen,
+                Some(listed(
+                    newest.size,
+                    newest.last_modified_ns,
+                    newest.e_tag.as_deref()
+                )),
+                "{location}"
+            );
+            let mut marked: Vec<u64> = chain.pruned.keys().copied().collect();
+            marked.sort_unstable();
+            assert_eq!(marked, [0, 1], "{location}");
+            for (&version, &at) in &chain.pruned {
+                let mark = lib.store.head(&keys::prune_mark("S", version)).await;
+                assert_eq!(at, mark.expect("head").last_modified_ns, "{location}");
+            }
+        }
     }
 }
