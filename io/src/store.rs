@@ -575,20 +575,15 @@ impl Store {
         let Some(mut keys) = walked else {
             let objects = self.list(prefix).await?;
             let keys: Vec<String> = objects.iter().map(|o| o.key.clone()).collect();
-            let mut chosen = pick(&keys);
-            chosen.sort_unstable();
-            chosen.dedup();
-            let picked = chosen
-                .iter()
-                .filter_map(|&i| objects.get(i).cloned())
+            let picked = chosen(pick, &keys)
+                .into_iter()
+                .filter_map(|i| objects.get(i).cloned())
                 .collect();
             return Ok(Picked { keys, picked });
         };
         keys.retain(|key| crate::key::validate(key).is_ok());
         keys.sort_unstable();
-        let mut chosen = pick(&keys);
-        chosen.sort_unstable();
-        chosen.dedup();
+        let chosen = chosen(pick, &keys);
         let _permit = self.permits(1, "list", prefix).await?;
         let mut picked = Vec::with_capacity(chosen.len());
         let mut deleted = Vec::new();
@@ -875,6 +870,14 @@ fn unquoted(mut tag: String) -> String {
         tag.remove(0);
     }
     tag
+}
+
+/// The indices `pick` chooses among `keys`, ascending, each once.
+fn chosen(pick: impl FnOnce(&[String]) -> Vec<usize>, keys: &[String]) -> Vec<usize> {
+    let mut chosen = pick(keys);
+    chosen.sort_unstable();
+    chosen.dedup();
+    chosen
 }
 
 /// Whether `key` lies below the "directory" `prefix`.
