@@ -36,26 +36,56 @@ fn block_min<W: Word>(block: &[W], kind: Kind) -> W {
     key.order_key(signed)
 }
 
-/// Histogram of bit lengths of `u` values, index = bits needed. Four interleaved tables, so
-/// neighbouring values of equal length (the common case) do not wait on one counter.
-#[inline]
+/// Histogram of bit lengths of `u` values, index = bits needed. The choice does not need it
+/// ([`choose_width`] counts instead); it is the oracle the choice is tested against, and the
+/// shape in which the dictionary's code lengths reach [`best_width`].
+#[cfg(test)]
 fn bit_histogram<W: Word>(u: &[W]) -> [u32; 65] {
-    let mut h = [[0u32; 65]; 4];
-    let mut quads = u.chunks_exact(4);
-    for q in &mut quads {
-        h[0][q[0].bits() as usize] += 1;
-        h[1][q[1].bits() as usize] += 1;
-        h[2][q[2].bits() as usize] += 1;
-        h[3][q[3].bits() as usize] += 1;
-    }
-    for v in quads.remainder() {
-        h[0][v.bits() as usize] += 1;
-    }
     let mut hist = [0u32; 65];
-    for (i, c) in hist.iter_mut().enumerate() {
-        *c = h[0][i] + h[1][i] + h[2][i] + h[3][i];
+    for v in u {
+        hist[v.bits() as usize] += 1;
     }
     hist
+}
+
+/// Values of `u` that need more than `width` bits: one branch-free pass that vectorises.
+#[inline(always)]
+fn count_wider<W: Word>(u: &[W], width: u32) -> u64 {
+    let wider = u
+        .iter()
+        .map(|&v| u32::from(v.shr(width) != W::ZERO))
+        .sum::<u32>();
+    u64::from(wider)
+}
+
+/// The width [`best_width`] would choose from the bit-length histogram of `u`, its cost in bits,
+/// and the widest value's bits; computed without the histogram.
+///
+/// A histogram costs a dependent table increment per value. Here the widest value comes from one
+/// OR over the block, and each narrower width costs one vectorised count of the values wider than
+/// it, from the widest width down. The walk stops as soon as no narrower width can win: with `a`
+/// values wider than `w`, every width `w' <= w` has at least `a` patches, so it costs at least
+/// `w' * n + a * (PATCH_BITS + max - w')`, which is smallest at `w' = 0`; once
+/// `a * (PATCH_BITS + max)` reaches the best cost found, the best stands. The result is the
+/// exhaustive scan's (the tests compare them), usually after a handful of counts.
+#[inline(always)]
+fn choose_width<W: Word>(u: &[W], patches: bool) -> (u32, u64, u32) {
+    let n = u.len() as u64;
+    let max = u.iter().fold(W::ZERO, |acc, &v| acc.or(v)).bits();
+    let mut best = (max, u64::from(max) * n);
+    if patches {
+        for w in (0..max).rev() {
+            let above = count_wider(u, w);
+            if above * (PATCH_BITS + u64::from(max)) >= best.1 {
+                break;
+            }
+            let cost = u64::from(w) * n + above * (PATCH_BITS + u64::from(max - w));
+            if cost < best.1 {
+                best = (w, cost);
+            }
+        }
+    }
+    (best.0, best.1, max)
 }
 
 /// The width that minimises `width * n + patches * (PATCH_BITS + max - width)`, and its cost in bits.
@@ -98,8 +128,7 @@ pub(crate) fn estimate_portable<W: Word>(values: &[W], kind: Kind, patches: bool
         for (d, &v) in u.iter_mut().zip(block) {
             *d = v.wsub(base);
         }
-        let hist = bit_histogram(&u[..block.len()]);
-        bits += best_width(&hist, block.len(), patches).1 + 8 + W::BITS as u64;
+        bits += choose_width(&u[..block.len()], patches).1 + 8 + W::BITS as u64;
     }
     bits as f64 / 8.0 / values.len() as f64
 }
@@ -195,7 +224,7 @@ fn prepare<W: Word>(block: &[W], prep: &mut Prep<W>) -> (W, u32) {
 }
 
 /// One block's encoding work before packing: subtracts the block minimum into `prep.u` (zeroing
-/// the tail of a short block), chooses the width from the bit-length histogram and appends the
+/// the tail of a short block), chooses the width ([`choose_width`]) and appends the
 /// patches (position, high bits) of the values wider than it. Returns the base and the width.
 #[inline(always)]
 pub(crate) fn prepare_block<W: Word>(block: &[W], prep: &mut Prep<W>) -> (W, u32) {
@@ -209,9 +238,7 @@ pub(crate) fn prepare_block<W: Word>(block: &[W], prep: &mut Prep<W>) -> (W, u32
     let (kind, patches) = (*kind, *patches);
     let base = block_min(block, kind);
     minus_base(block, base, u);
-    let hist = bit_histogram(&u[..block.len()]);
-    let (width, _) = best_width(&hist, block.len(), patches);
-    let max = hist.iter().rposition(|&c| c > 0).unwrap_or(0) as u32;
+    let (width, _, max) = choose_width(&u[..block.len()], patches);
     if width < max {
         collect_patches(&u[..block.len()], width, positions, highs);
     }
@@ -499,7 +526,10 @@ pub(crate) fn summary(payload: &[u8], len: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{BLOCK, Prep, estimate, estimate_portable, prepare, prepare_block};
+    use super::{
+        BLOCK, Prep, best_width, bit_histogram, choose_width, estimate, estimate_portable, prepare,
+        prepare_block,
+    };
     use crate::cascade::Kind;
     use crate::word::Word;
 
@@ -564,6 +594,46 @@ mod tests {
         same_as_portable::<u16>();
         same_as_portable::<u32>();
         same_as_portable::<u64>();
+    }
+
+    /// The pruned walk over counts gives the exhaustive histogram scan's width and cost.
+    fn counts_choose_as_the_histogram<W: Word>(block: &[W]) {
+        for patches in [false, true] {
+            let hist = bit_histogram(block);
+            let (width, cost) = best_width(&hist, block.len(), patches);
+            let max = hist.iter().rposition(|&c| c > 0).unwrap_or(0) as u32;
+            assert_eq!(
+                choose_width(block, patches),
+                (width, cost, max),
+                "{} values, patches {patches}",
+                block.len()
+            );
+        }
+    }
+
+    #[test]
+    fn counting_wider_values_chooses_the_width_the_histogram_does() {
+        for block in blocks::<u64>() {
+            counts_choose_as_the_histogram(&block);
+            let narrow: Vec<u8> = block.iter().map(|&v| v as u8).collect();
+            counts_choose_as_the_histogram(&narrow);
+            let mid: Vec<u16> = block.iter().map(|&v| (v >> 40) as u16).collect();
+            counts_choose_as_the_histogram(&mid);
+        }
+        counts_choose_as_the_histogram::<u32>(&[]);
+    }
+
+    proptest::proptest! {
+        /// Blocks whose bit lengths spread over a range, so that every width can win.
+        #[test]
+        fn counting_matches_the_histogram_on_any_spread(
+            shifts in proptest::collection::vec((0u32..64, proptest::num::u64::ANY), 1..=BLOCK),
+        ) {
+            let block: Vec<u64> = shifts.iter().map(|&(s, r)| r >> s).collect();
+            counts_choose_as_the_histogram(&block);
+            let small: Vec<u16> = shifts.iter().map(|&(s, r)| (r >> (s % 16 + 48)) as u16).collect();
+            counts_choose_as_the_histogram(&small);
+        }
     }
 
     /// Patches are exactly the values wider than the chosen width, in order, sparse or dense.
