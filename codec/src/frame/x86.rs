@@ -1,7 +1,8 @@
 //! The AVX2 builds of [`super::prepare_block`] and of the cascade's size [`super::estimate`]: the
-//! very same portable kernels compiled with AVX2 and LZCNT enabled (so the bit-length histogram
-//! costs one `lzcnt` per value instead of a `bsr` and a zero test, and the block minimum is
-//! taken four lanes at a time), run only when [`crate::simd::avx2`] confirmed the CPU has both.
+//! very same portable kernels compiled with AVX2 and LZCNT enabled (so the block minimum, the
+//! subtraction of the base and the counts of values wider than a width run four 64-bit lanes at
+//! a time, and a bit length is one `lzcnt`), run only when [`crate::simd::avx2`] confirmed the CPU
+//! has both.
 //! They own no logic of their own; the differential tests compare them against the portable path.
 
 #![allow(unsafe_code)]
