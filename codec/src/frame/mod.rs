@@ -36,9 +36,8 @@ fn block_min<W: Word>(block: &[W], kind: Kind) -> W {
     key.order_key(signed)
 }
 
-/// Histogram of bit lengths of `u` values, index = bits needed. The choice does not need it
-/// ([`choose_width`] counts instead); it is the oracle the choice is tested against, and the
-/// shape in which the dictionary's code lengths reach [`best_width`].
+/// Histogram of bit lengths of `u` values, index = bits needed: the input of the exhaustive scan
+/// ([`best_width`]) that the tests hold [`choose_width`] to. Encoding no longer builds it.
 #[cfg(test)]
 fn bit_histogram<W: Word>(u: &[W]) -> [u32; 65] {
     let mut hist = [0u32; 65];
