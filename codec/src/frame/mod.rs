@@ -57,31 +57,60 @@ fn count_wider<W: Word>(u: &[W], width: u32) -> u64 {
     u64::from(wider)
 }
 
+/// No width to try first: the walk starts from the widest value.
+pub(crate) const NO_GUESS: u32 = u32::MAX;
+
 /// The width [`best_width`] would choose from the bit-length histogram of `u`, its cost in bits,
 /// and the widest value's bits; computed without the histogram.
 ///
 /// A histogram costs a dependent table increment per value. Here the widest value comes from one
-/// OR over the block, and each narrower width costs one vectorised count of the values wider than
-/// it, from the widest width down. The walk stops as soon as no narrower width can win: with `a`
-/// values wider than `w`, every width `w' <= w` has at least `a` patches, so it costs at least
-/// `w' * n + a * (PATCH_BITS + max - w')`, which is smallest at `w' = 0`; once
-/// `a * (PATCH_BITS + max)` reaches the best cost found, the best stands. The result is the
-/// exhaustive scan's (the tests compare them), usually after a handful of counts.
+/// OR over the block, and each width tried costs one vectorised count of the values wider than
+/// it. `guess` (the previous block's width, or [`NO_GUESS`]) is tried first, so that the best
+/// cost found is low from the start; then the walk goes from the widest width down, and two
+/// bounds spare it most counts:
+/// - a width `w` below the widest costs more than `w * n` bits, so every `w` at or above the
+///   best cost per value is skipped without counting;
+/// - with `a` values wider than `w`, every width `w' <= w` has at least `a` patches, so it costs
+///   at least `w' * n + a * (PATCH_BITS + max - w')`, which is smallest at `w' = 0`; once
+///   `a * (PATCH_BITS + max)` passes the best cost, the walk stops.
+///
+/// Ties go to the wider width, as in the exhaustive scan, whatever the order widths are tried
+/// in; the result is the scan's (the tests compare them for every guess).
 #[inline(always)]
-fn choose_width<W: Word>(u: &[W], patches: bool) -> (u32, u64, u32) {
+fn choose_width<W: Word>(u: &[W], patches: bool, guess: u32) -> (u32, u64, u32) {
     let n = u.len() as u64;
     let max = u.iter().fold(W::ZERO, |acc, &v| acc.or(v)).bits();
     let mut best = (max, u64::from(max) * n);
-    if patches {
-        for w in (0..max).rev() {
-            let above = count_wider(u, w);
-            if above * (PATCH_BITS + u64::from(max)) >= best.1 {
-                break;
-            }
-            let cost = u64::from(w) * n + above * (PATCH_BITS + u64::from(max - w));
-            if cost < best.1 {
-                best = (w, cost);
-            }
+    if !patches {
+        return (best.0, best.1, max);
+    }
+    let cost = |w: u32, above: u64| u64::from(w) * n + above * (PATCH_BITS + u64::from(max - w));
+    // `w` at `cost` replaces `best` when cheaper, or as cheap and wider.
+    let better =
+        |w: u32, cost: u64, best: (u32, u64)| cost < best.1 || (cost == best.1 && w > best.0);
+    let guessed = (guess < max).then(|| (guess, count_wider(u, guess)));
+    if let Some((w, above)) = guessed
+        && better(w, cost(w, above), best)
+    {
+        best = (w, cost(w, above));
+    }
+    for w in (0..max).rev() {
+        // Below `max`, at least the widest value is a patch, so `w` costs more than `w * n`
+        // and cannot even tie.
+        if u64::from(w) * n >= best.1 {
+            continue;
+        }
+        let above = match guessed {
+            Some((g, above)) if g == w => above,
+            _ => count_wider(u, w),
+        };
+        // Bounds this width and every narrower one. Equality cannot tie a width above the best
+        // either: that needs every value to be a patch, which costs more than no patches at all.
+        if above * (PATCH_BITS + u64::from(max)) >= best.1 {
+            break;
+        }
+        if better(w, cost(w, above), best) {
+            best = (w, cost(w, above));
         }
     }
     (best.0, best.1, max)
@@ -122,21 +151,26 @@ pub(crate) fn estimate_portable<W: Word>(values: &[W], kind: Kind, patches: bool
     }
     let mut bits = 0u64;
     let mut u = [W::ZERO; BLOCK];
+    let mut last = NO_GUESS;
     for block in values.chunks(BLOCK) {
         let base = block_min(block, kind);
         for (d, &v) in u.iter_mut().zip(block) {
             *d = v.wsub(base);
         }
-        bits += choose_width(&u[..block.len()], patches).1 + 8 + W::BITS as u64;
+        let (width, cost, _) = choose_width(&u[..block.len()], patches, last);
+        bits += cost + 8 + W::BITS as u64;
+        last = width;
     }
     bits as f64 / 8.0 / values.len() as f64
 }
 
 /// What [`prepare_block`] works on for one chunk: the choice's inputs, the current block minus
-/// its base, and the patches collected so far.
+/// its base, the previous block's width (the next choice's first guess), and the patches
+/// collected so far.
 pub(crate) struct Prep<W> {
     kind: Kind,
     patches: bool,
+    last: u32,
     u: [W; BLOCK],
     positions: Vec<u16>,
     highs: Vec<W>,
@@ -147,6 +181,7 @@ impl<W: Word> Prep<W> {
         Prep {
             kind,
             patches,
+            last: NO_GUESS,
             u: [W::ZERO; BLOCK],
             positions: Vec::new(),
             highs: Vec::new(),
@@ -230,6 +265,7 @@ pub(crate) fn prepare_block<W: Word>(block: &[W], prep: &mut Prep<W>) -> (W, u32
     let Prep {
         kind,
         patches,
+        last,
         u,
         positions,
         highs,
@@ -237,7 +273,8 @@ pub(crate) fn prepare_block<W: Word>(block: &[W], prep: &mut Prep<W>) -> (W, u32
     let (kind, patches) = (*kind, *patches);
     let base = block_min(block, kind);
     minus_base(block, base, u);
-    let (width, _, max) = choose_width(&u[..block.len()], patches);
+    let (width, _, max) = choose_width(&u[..block.len()], patches, *last);
+    *last = width;
     if width < max {
         collect_patches(&u[..block.len()], width, positions, highs);
     }
@@ -526,8 +563,8 @@ pub(crate) fn summary(payload: &[u8], len: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::{
-        BLOCK, Prep, best_width, bit_histogram, choose_width, estimate, estimate_portable, prepare,
-        prepare_block,
+        BLOCK, NO_GUESS, Prep, best_width, bit_histogram, choose_width, estimate,
+        estimate_portable, prepare, prepare_block,
     };
     use crate::cascade::Kind;
     use crate::word::Word;
@@ -595,18 +632,21 @@ mod tests {
         same_as_portable::<u64>();
     }
 
-    /// The pruned walk over counts gives the exhaustive histogram scan's width and cost.
+    /// The pruned walk over counts gives the exhaustive histogram scan's width and cost, with no
+    /// guess and with every guess, in range or not.
     fn counts_choose_as_the_histogram<W: Word>(block: &[W]) {
         for patches in [false, true] {
             let hist = bit_histogram(block);
             let (width, cost) = best_width(&hist, block.len(), patches);
             let max = hist.iter().rposition(|&c| c > 0).unwrap_or(0) as u32;
-            assert_eq!(
-                choose_width(block, patches),
-                (width, cost, max),
-                "{} values, patches {patches}",
-                block.len()
-            );
+            for guess in (0..=W::BITS + 1).chain([NO_GUESS]) {
+                assert_eq!(
+                    choose_width(block, patches, guess),
+                    (width, cost, max),
+                    "{} values, patches {patches}, guess {guess}",
+                    block.len()
+                );
+            }
         }
     }
 
