@@ -310,7 +310,7 @@ pub(crate) fn encode_words_into<W: Word>(
         Scheme::BitPacked { patches } => frame::encode(values, kind, patches, out)?,
         Scheme::Delta => delta::encode(values, kind, depth, out)?,
         Scheme::Divide => divide::encode(values, kind, depth, out)?,
-        Scheme::RunEnd => runend::encode(values, kind, measured.runs, depth, out)?,
+        Scheme::RunEnd => runend::encode(values, kind, depth, out)?,
         Scheme::Dictionary => dict::encode(values, kind, measured.hist, depth, out)?,
         Scheme::Alp => alp::encode(values, &cascade::sample(values), depth, out)?,
         Scheme::AlpRd(right) => alprd::encode(values, right, depth, out)?,

@@ -92,11 +92,10 @@ fn runs_of(s_len: usize, n: usize) -> usize {
 }
 
 /// What [`choose`] counted over a whole stream that the chosen encoder needs again, so it is
-/// not counted twice: the run count (run-end) and the histogram of distinct values (dictionary).
+/// not counted twice: the histogram of distinct values (dictionary). (Run-end needs no count:
+/// it writes its runs into buffers as long as the stream.)
 #[derive(Debug)]
 pub(crate) struct Measured<W> {
-    /// [`runend::count_runs`] of the stream.
-    pub(crate) runs: Option<usize>,
     /// [`dict::histogram`] of the stream, with no limit on distinct values.
     pub(crate) hist: Option<Vec<(W, u32)>>,
 }
@@ -104,10 +103,7 @@ pub(crate) struct Measured<W> {
 impl<W> Measured<W> {
     /// Nothing measured: the encoder counts for itself.
     pub(crate) fn nothing() -> Measured<W> {
-        Measured {
-            runs: None,
-            hist: None,
-        }
+        Measured { hist: None }
     }
 }
 
@@ -152,7 +148,6 @@ fn correct_with_full_data<W: Word>(
         if *scheme == Scheme::RunEnd {
             let sampled: usize = s.chunks(run).map(runend::count_runs).sum();
             let runs = runend::count_runs(values);
-            measured.runs = Some(runs);
             est.bytes *= (runs as f64 / n) / (sampled as f64 / s.len() as f64).max(1e-9);
         }
     }

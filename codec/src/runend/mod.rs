@@ -24,33 +24,42 @@ pub(crate) fn runs<W: Word>(values: &[W]) -> (Vec<W>, Vec<u32>) {
     if u32::try_from(values.len()).is_err() {
         return runs_capped(values);
     }
-    let count = count_runs(values);
-    let (mut vals, mut lens) = (vec![W::ZERO; count], vec![0u32; count]);
-    runs_into(values, &mut vals, &mut lens);
+    let (mut vals, mut lens) = (vec![W::ZERO; values.len()], vec![0u32; values.len()]);
+    let count = runs_into(values, &mut vals, &mut lens);
+    vals.truncate(count);
+    lens.truncate(count);
     (vals, lens)
 }
 
-/// [`runs`] of a non-empty stream shorter than `u32::MAX` into `vals` and `lens`, each of
-/// [`count_runs`] entries, every one of which is overwritten.
-fn runs_into<W: Word>(values: &[W], vals: &mut [W], lens: &mut [u32]) {
-    let Some((&last, head)) = values.split_last() else {
-        return;
+/// [`runs`] of a stream shorter than `u32::MAX` into the first [`count_runs`] entries of `vals`
+/// and `lens`, every one of which is overwritten; returns that count. Both buffers must hold at
+/// least `values.len()` entries: the loop writes at a cursor that never passes the value's own
+/// index, and a buffer as long as the input lets the compiler see that every write is in bounds.
+fn runs_into<W: Word>(values: &[W], vals: &mut [W], lens: &mut [u32]) -> usize {
+    let n = values.len();
+    let Some(&last) = values.last() else {
+        return 0;
     };
-    let count = vals.len();
+    let (vals, lens) = (&mut vals[..n], &mut lens[..n]);
     // Branch-free: each value is written at the cursor as its run's value and end, and the
     // cursor moves on only where the next value differs.
     let mut k = 0;
-    for (i, (&v, &next)) in head.iter().zip(&values[1..]).enumerate() {
-        vals[k] = v;
-        lens[k] = i as u32 + 1;
+    for i in 0..n - 1 {
+        let (v, next) = (values[i], values[i + 1]);
+        // `k <= i` always; the `min` says so to the compiler, which then drops the checks.
+        let at = k.min(i);
+        vals[at] = v;
+        lens[at] = i as u32 + 1;
         k += usize::from(v != next);
     }
-    vals[count - 1] = last;
-    lens[count - 1] = values.len() as u32;
+    vals[k] = last;
+    lens[k] = n as u32;
+    let count = k + 1;
     let mut start = 0;
-    for end in lens.iter_mut() {
+    for end in &mut lens[..count] {
         (*end, start) = (*end - start, *end);
     }
+    count
 }
 
 /// [`runs`] for streams so long that a run may need splitting at `u32::MAX`.
@@ -100,12 +109,10 @@ fn count_runs_portable<W: Word>(values: &[W]) -> usize {
     changes + 1
 }
 
-/// Appends the payload for words; `counted` is [`count_runs`] of `values` when the caller
-/// counted already.
+/// Appends the payload for words.
 pub(crate) fn encode<W: Word>(
     values: &[W],
     kind: Kind,
-    counted: Option<usize>,
     depth: u8,
     out: &mut Vec<u8>,
 ) -> Result<()> {
@@ -113,12 +120,12 @@ pub(crate) fn encode<W: Word>(
         let (vals, lens) = runs(values);
         return put_runs(&vals, &lens, kind, depth, out);
     }
-    // The runs only live until the children have encoded them: reused buffers.
-    let count = counted.unwrap_or_else(|| count_runs(values));
-    scratch::with(count, |vals: &mut [W]| {
-        scratch::with(count, |lens: &mut [u32]| {
-            runs_into(values, vals, lens);
-            put_runs(vals, lens, kind, depth, out)
+    // The runs only live until the children have encoded them: reused buffers, as long as the
+    // input (see `runs_into`).
+    scratch::with(values.len(), |vals: &mut [W]| {
+        scratch::with(values.len(), |lens: &mut [u32]| {
+            let count = runs_into(values, vals, lens);
+            put_runs(&vals[..count], &lens[..count], kind, depth, out)
         })
     })
 }
@@ -374,9 +381,12 @@ mod tests {
             (0..3000u64).map(|i| i / 7 % 5).collect(),
         ] {
             let (vals, lens) = runs(&values);
-            let count = count_runs(&values);
-            let (mut old_vals, mut old_lens) = (vec![u64::MAX; count], vec![u32::MAX; count]);
-            runs_into(&values, &mut old_vals, &mut old_lens);
+            let n = values.len();
+            let (mut old_vals, mut old_lens) = (vec![u64::MAX; n], vec![u32::MAX; n]);
+            let count = runs_into(&values, &mut old_vals, &mut old_lens);
+            assert_eq!(count, count_runs(&values), "{values:?}");
+            old_vals.truncate(count);
+            old_lens.truncate(count);
             assert_eq!((old_vals, old_lens), (vals, lens), "{values:?}");
         }
     }
