@@ -48,13 +48,22 @@ fn bit_histogram<W: Word>(u: &[W]) -> [u32; 65] {
 }
 
 /// Values of `u` that need more than `width` bits: one branch-free pass that vectorises.
+///
+/// The count is kept in lanes of the word's own width, so a compare's mask adds straight into
+/// its lane with no widening (bytes widened to `u32` lanes took four unpacks per vector). Bytes
+/// are counted in stretches of 255 values so that a lane cannot overflow.
 #[inline(always)]
 fn count_wider<W: Word>(u: &[W], width: u32) -> u64 {
-    let wider = u
-        .iter()
-        .map(|&v| u32::from(v.shr(width) != W::ZERO))
-        .sum::<u32>();
-    u64::from(wider)
+    let stretch = if W::BITS == 8 { 255 } else { BLOCK };
+    u.chunks(stretch)
+        .map(|c| {
+            c.iter()
+                .fold(W::ZERO, |n, &v| {
+                    n.wadd(W::from_u64(u64::from(v.shr(width) != W::ZERO)))
+                })
+                .to_u64()
+        })
+        .sum()
 }
 
 /// No width to try first: the walk starts from the widest value.
