@@ -41,6 +41,9 @@ pub(crate) trait Word:
     fn xor(self, o: Self) -> Self;
     fn and(self, o: Self) -> Self;
     fn or(self, o: Self) -> Self;
+    /// `self < o` with both read as two's-complement signed words: the one ordered compare
+    /// x86 vectors have for 64-bit lanes.
+    fn signed_lt(self, o: Self) -> bool;
     /// Unsigned division; `o` must not be zero.
     fn div(self, o: Self) -> Self;
     fn to_u64(self) -> u64;
@@ -72,7 +75,7 @@ pub(crate) trait Word:
 }
 
 macro_rules! word {
-    ($t:ty, $name:literal) => {
+    ($t:ty, $s:ty, $name:literal) => {
         impl Word for $t {
             const BITS: u32 = <$t>::BITS;
             const BYTES: usize = std::mem::size_of::<$t>();
@@ -112,6 +115,10 @@ macro_rules! word {
                 self | o
             }
             #[inline(always)]
+            fn signed_lt(self, o: Self) -> bool {
+                (self as $s) < (o as $s)
+            }
+            #[inline(always)]
             fn div(self, o: Self) -> Self {
                 self.checked_div(o).unwrap_or(0)
             }
@@ -140,10 +147,10 @@ macro_rules! word {
         }
     };
 }
-word!(u8, "u8");
-word!(u16, "u16");
-word!(u32, "u32");
-word!(u64, "u64");
+word!(u8, i8, "u8");
+word!(u16, i16, "u16");
+word!(u32, i32, "u32");
+word!(u64, i64, "u64");
 
 /// A zeroed buffer of `len` words, or an error instead of an abort when `len` is absurd.
 pub(crate) fn zeroed<W: Word>(len: usize, offset: usize) -> Result<Vec<W>> {
