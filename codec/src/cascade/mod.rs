@@ -291,10 +291,10 @@ fn candidates<W: Word>(
     let nested = depth + 1 < MAX_DEPTH;
     if nested && !float {
         // Deltas within each sampled run, so run boundaries do not look like jumps.
-        let d: Vec<W> = s
-            .chunks(run)
-            .flat_map(|c| delta::forward(c, kind).0)
-            .collect();
+        let mut d = vec![W::ZERO; s.len()];
+        for (c, o) in s.chunks(run).zip(d.chunks_mut(run)) {
+            delta::forward_into(c, kind, o);
+        }
         let c = best(&d, run, Kind::Unsigned, depth + 1, budget - 0.35);
         out.push((
             Scheme::Delta,

@@ -22,17 +22,18 @@ use crate::{Error, Result};
 const UNSIGNED: u8 = 0;
 const ZIGZAG: u8 = 1;
 
-/// The delta stream of `values` and its mode. One branch-free pass takes the differences and
-/// notes any step down (so it vectorises); only a stream that steps down pays a second pass to
-/// zig-zag them.
-pub(crate) fn forward<W: Word>(values: &[W], kind: Kind) -> (Vec<W>, u8) {
+/// [`forward_into`] into a new buffer: the tests' way in.
+#[cfg(test)]
+fn forward<W: Word>(values: &[W], kind: Kind) -> (Vec<W>, u8) {
     let mut d = vec![W::ZERO; values.len()];
     let mode = forward_into(values, kind, &mut d);
     (d, mode)
 }
 
-/// [`forward`] into `d` (of `values.len()` words, every one overwritten); returns the mode.
-fn forward_into<W: Word>(values: &[W], kind: Kind, d: &mut [W]) -> u8 {
+/// The delta stream of `values` into `d` (of `values.len()` words, every one overwritten);
+/// returns its mode. One branch-free pass takes the differences and notes any step down (so it
+/// vectorises); only a stream that steps down pays a second pass to zig-zag them.
+pub(crate) fn forward_into<W: Word>(values: &[W], kind: Kind, d: &mut [W]) -> u8 {
     #[cfg(target_arch = "x86_64")]
     if let Some(mode) = x86::forward(values, kind, d) {
         return mode;
