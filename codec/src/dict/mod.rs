@@ -165,10 +165,11 @@ pub(crate) fn histogram<W: Word>(
 
 /// Appends codes of width `C` for `values` given `index` (value -> code).
 fn codes<W: Word, C: Word>(values: &[W], code_of: impl Fn(W) -> u32) -> Vec<C> {
-    values
-        .iter()
-        .map(|&v| C::from_u64(code_of(v) as u64))
-        .collect()
+    let mut codes = vec![C::ZERO; values.len()];
+    for (c, &v) in codes.iter_mut().zip(values) {
+        *c = C::from_u64(code_of(v) as u64);
+    }
+    codes
 }
 
 fn put_codes<W: Word>(
@@ -219,15 +220,19 @@ pub(crate) fn encode<W: Word>(
     // The dictionary holds every distinct value, so its range is the values' range.
     let (min, max) = key_range(&dict, signed).unwrap_or((W::ZERO, W::ZERO));
     if max.wsub(min).to_u64() < TABLE_RANGE {
-        let mut table = vec![0u32; max.wsub(min).to_u64() as usize + 1];
+        // A power-of-two table: every value's slot is in range, and masking the index lets the
+        // compiler see that too, so the lookup per value has no bounds check.
+        let mask = (max.wsub(min).to_u64() as usize + 1).next_power_of_two() - 1;
+        let mut table = vec![0u32; mask + 1];
         for (code, &(v, _)) in dict.iter().zip(&hist).enumerate().map(|(c, (_, h))| (c, h)) {
-            table[v.order_key(signed).wsub(min).to_u64() as usize] = code as u32;
+            table[v.order_key(signed).wsub(min).to_u64() as usize & mask] = code as u32;
         }
+        let table = &table[..=mask];
         put_codes(
             values,
             dict.len(),
             depth,
-            |v| table[v.order_key(signed).wsub(min).to_u64() as usize],
+            |v| table[v.order_key(signed).wsub(min).to_u64() as usize & mask],
             out,
         )
     } else {
