@@ -95,15 +95,17 @@ fn count_runs_portable<W: Word>(values: &[W]) -> usize {
     if values.is_empty() {
         return 0;
     }
-    // Counted in u32 per stretch of 2^16 so the comparison loop vectorises.
+    // Counted in lanes of the word's own width, so a compare's mask adds into its lane with no
+    // widening, per stretch short enough that no lane overflows (255 for bytes).
+    let stretch = if W::BITS == 8 { 255 } else { 1 << 15 };
     let changes: usize = values[1..]
-        .chunks(1 << 16)
-        .zip(values.chunks(1 << 16))
+        .chunks(stretch)
+        .zip(values.chunks(stretch))
         .map(|(next, prev)| {
             next.iter()
                 .zip(prev)
-                .map(|(a, b)| u32::from(a != b))
-                .sum::<u32>() as usize
+                .fold(W::ZERO, |n, (a, b)| n.wadd(W::from_u64(u64::from(a != b))))
+                .to_u64() as usize
         })
         .sum();
     changes + 1
