@@ -29,11 +29,22 @@ mod x86;
 const PATCH_BITS: u64 = 14;
 
 /// Block minimum in the column's order.
+///
+/// Taken over `t = value ^ flip`, whose signed order is the column's order (`flip` is the top
+/// bit for unsigned columns, nothing for signed ones), so each step is one signed compare: x86
+/// vectors have no unsigned 64-bit one, and an unsigned minimum flipped both sides of each.
 #[inline]
 fn block_min<W: Word>(block: &[W], kind: Kind) -> W {
-    let signed = kind == Kind::Signed;
-    let key = block.iter().fold(W::MAX, |m, v| m.min(v.order_key(signed)));
-    key.order_key(signed)
+    let flip = if kind == Kind::Signed {
+        W::ZERO
+    } else {
+        W::SIGN
+    };
+    let t = block.iter().fold(W::MAX.xor(W::SIGN), |m, &v| {
+        let t = v.xor(flip);
+        if t.signed_lt(m) { t } else { m }
+    });
+    t.xor(flip)
 }
 
 /// Histogram of bit lengths of `u` values, index = bits needed: the input of the exhaustive scan
@@ -70,7 +81,8 @@ fn count_wider<W: Word>(u: &[W], width: u32) -> u64 {
 pub(crate) const NO_GUESS: u32 = u32::MAX;
 
 /// The width [`best_width`] would choose from the bit-length histogram of `u`, its cost in bits,
-/// and the widest value's bits; computed without the histogram.
+/// the widest value's bits and the number of values wider than the width (its patches);
+/// computed without the histogram.
 ///
 /// A histogram costs a dependent table increment per value. Here the widest value comes from one
 /// OR over the block, and each width tried costs one vectorised count of the values wider than
@@ -86,22 +98,22 @@ pub(crate) const NO_GUESS: u32 = u32::MAX;
 /// Ties go to the wider width, as in the exhaustive scan, whatever the order widths are tried
 /// in; the result is the scan's (the tests compare them for every guess).
 #[inline(always)]
-fn choose_width<W: Word>(u: &[W], patches: bool, guess: u32) -> (u32, u64, u32) {
+fn choose_width<W: Word>(u: &[W], patches: bool, guess: u32) -> (u32, u64, u32, u64) {
     let n = u.len() as u64;
     let max = u.iter().fold(W::ZERO, |acc, &v| acc.or(v)).bits();
-    let mut best = (max, u64::from(max) * n);
+    let mut best = (max, u64::from(max) * n, 0);
     if !patches {
-        return (best.0, best.1, max);
+        return (best.0, best.1, max, 0);
     }
     let cost = |w: u32, above: u64| u64::from(w) * n + above * (PATCH_BITS + u64::from(max - w));
     // `w` at `cost` replaces `best` when cheaper, or as cheap and wider.
     let better =
-        |w: u32, cost: u64, best: (u32, u64)| cost < best.1 || (cost == best.1 && w > best.0);
+        |w: u32, cost: u64, best: (u32, u64, u64)| cost < best.1 || (cost == best.1 && w > best.0);
     let guessed = (guess < max).then(|| (guess, count_wider(u, guess)));
     if let Some((w, above)) = guessed
         && better(w, cost(w, above), best)
     {
-        best = (w, cost(w, above));
+        best = (w, cost(w, above), above);
     }
     for w in (0..max).rev() {
         // Below `max`, at least the widest value is a patch, so `w` costs more than `w * n`
@@ -119,10 +131,10 @@ fn choose_width<W: Word>(u: &[W], patches: bool, guess: u32) -> (u32, u64, u32) 
             break;
         }
         if better(w, cost(w, above), best) {
-            best = (w, cost(w, above));
+            best = (w, cost(w, above), above);
         }
     }
-    (best.0, best.1, max)
+    (best.0, best.1, max, best.2)
 }
 
 /// The width that minimises `width * n + patches * (PATCH_BITS + max - width)`, and its cost in bits.
@@ -166,7 +178,7 @@ pub(crate) fn estimate_portable<W: Word>(values: &[W], kind: Kind, patches: bool
         for (d, &v) in u.iter_mut().zip(block) {
             *d = v.wsub(base);
         }
-        let (width, cost, _) = choose_width(&u[..block.len()], patches, last);
+        let (width, cost, _, _) = choose_width(&u[..block.len()], patches, last);
         bits += cost + 8 + W::BITS as u64;
         last = width;
     }
@@ -282,10 +294,10 @@ pub(crate) fn prepare_block<W: Word>(block: &[W], prep: &mut Prep<W>) -> (W, u32
     let (kind, patches) = (*kind, *patches);
     let base = block_min(block, kind);
     minus_base(block, base, u);
-    let (width, _, max) = choose_width(&u[..block.len()], patches, *last);
+    let (width, _, max, count) = choose_width(&u[..block.len()], patches, *last);
     *last = width;
     if width < max {
-        collect_patches(&u[..block.len()], width, positions, highs);
+        collect_patches(&u[..block.len()], width, count as usize, positions, highs);
     }
     (base, width)
 }
@@ -300,16 +312,22 @@ fn minus_base<W: Word>(block: &[W], base: W, u: &mut [W; BLOCK]) {
     u[block.len()..].fill(W::ZERO);
 }
 
-/// Appends the position and high bits of every value of `u` wider than `width`. One branch-free
-/// pass flags them a byte each. When patches are sparse the flags are then read eight at a time,
-/// so the walk costs one step per patch and per eight values rather than a step per value.
+/// Appends the position and high bits of every value of `u` wider than `width`, of which there
+/// are `count` (the width choice counted them). One branch-free pass flags them a byte each.
+/// When patches are sparse the flags are then read eight at a time, so the walk costs one step
+/// per patch and per eight values rather than a step per value.
 #[inline(always)]
-fn collect_patches<W: Word>(u: &[W], width: u32, positions: &mut Vec<u16>, highs: &mut Vec<W>) {
+fn collect_patches<W: Word>(
+    u: &[W],
+    width: u32,
+    count: usize,
+    positions: &mut Vec<u16>,
+    highs: &mut Vec<W>,
+) {
     let mut flags = [0u8; BLOCK];
     for (f, &v) in flags.iter_mut().zip(u) {
         *f = u8::from(v.shr(width) != W::ZERO);
     }
-    let count: usize = flags.iter().map(|&f| usize::from(f)).sum();
     if count * 4 > u.len() {
         // Dense: every value is written at the cursor, which moves on only for a patch (too
         // many patches to predict, and too many for the walk to skip much).
@@ -648,10 +666,14 @@ mod tests {
             let hist = bit_histogram(block);
             let (width, cost) = best_width(&hist, block.len(), patches);
             let max = hist.iter().rposition(|&c| c > 0).unwrap_or(0) as u32;
+            let above: u64 = hist[width as usize + 1..]
+                .iter()
+                .map(|&c| u64::from(c))
+                .sum();
             for guess in (0..=W::BITS + 1).chain([NO_GUESS]) {
                 assert_eq!(
                     choose_width(block, patches, guess),
-                    (width, cost, max),
+                    (width, cost, max, above),
                     "{} values, patches {patches}, guess {guess}",
                     block.len()
                 );
