@@ -152,6 +152,23 @@ word!(u16, i16, "u16");
 word!(u32, i32, "u32");
 word!(u64, i64, "u64");
 
+/// How many of `flags` are true, counted in lanes of the word `W`'s own width: where the flags
+/// come from compares of `W` words, each compare's mask adds straight into its lane, with no
+/// widening to a wider counter first (summing into `u32` lanes cost unpacks on every vector).
+/// Bytes are summed in stretches of 255 so that no lane overflows; wider words cannot overflow
+/// within the stretches used here.
+#[inline(always)]
+pub(crate) fn count_in_lanes<W: Word>(flags: impl Iterator<Item = bool>) -> u64 {
+    flags
+        .fold(W::ZERO, |n, f| n.wadd(W::from_u64(u64::from(f))))
+        .to_u64()
+}
+
+/// Longest stretch of flags one [`count_in_lanes`] call may count for words `W`.
+pub(crate) const fn lane_count_stretch<W: Word>() -> usize {
+    if W::BITS == 8 { 255 } else { 1 << 15 }
+}
+
 /// A zeroed buffer of `len` words, or an error instead of an abort when `len` is absurd.
 pub(crate) fn zeroed<W: Word>(len: usize, offset: usize) -> Result<Vec<W>> {
     let mut v = reserved(len, offset)?;

@@ -19,7 +19,7 @@ use crate::blocks::{Blocks, Source};
 use crate::bytes::{Reader, put_count};
 use crate::cascade::{self, Kind};
 use crate::encoding::decode_words;
-use crate::word::{Word, get_words, put_words};
+use crate::word::{Word, count_in_lanes, get_words, lane_count_stretch, put_words};
 use crate::{Error, Result};
 
 #[cfg(target_arch = "x86_64")]
@@ -58,22 +58,12 @@ fn bit_histogram<W: Word>(u: &[W]) -> [u32; 65] {
     hist
 }
 
-/// Values of `u` that need more than `width` bits: one branch-free pass that vectorises.
-///
-/// The count is kept in lanes of the word's own width, so a compare's mask adds straight into
-/// its lane with no widening (bytes widened to `u32` lanes took four unpacks per vector). Bytes
-/// are counted in stretches of 255 values so that a lane cannot overflow.
+/// Values of `u` that need more than `width` bits: one branch-free pass that vectorises, counted
+/// in the word's own lanes ([`count_in_lanes`]).
 #[inline(always)]
 fn count_wider<W: Word>(u: &[W], width: u32) -> u64 {
-    let stretch = if W::BITS == 8 { 255 } else { BLOCK };
-    u.chunks(stretch)
-        .map(|c| {
-            c.iter()
-                .fold(W::ZERO, |n, &v| {
-                    n.wadd(W::from_u64(u64::from(v.shr(width) != W::ZERO)))
-                })
-                .to_u64()
-        })
+    u.chunks(lane_count_stretch::<W>())
+        .map(|c| count_in_lanes::<W>(c.iter().map(|&v| v.shr(width) != W::ZERO)))
         .sum()
 }
 

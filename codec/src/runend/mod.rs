@@ -10,7 +10,7 @@ use crate::bytes::{Reader, put_count};
 use crate::cascade::{self, Kind};
 use crate::encoding::decode_words;
 use crate::scratch;
-use crate::word::{Word, zeroed};
+use crate::word::{Word, count_in_lanes, lane_count_stretch, zeroed};
 use crate::{Error, Result};
 
 #[cfg(target_arch = "x86_64")]
@@ -95,20 +95,13 @@ fn count_runs_portable<W: Word>(values: &[W]) -> usize {
     if values.is_empty() {
         return 0;
     }
-    // Counted in lanes of the word's own width, so a compare's mask adds into its lane with no
-    // widening, per stretch short enough that no lane overflows (255 for bytes).
-    let stretch = if W::BITS == 8 { 255 } else { 1 << 15 };
-    let changes: usize = values[1..]
+    let stretch = lane_count_stretch::<W>();
+    let changes: u64 = values[1..]
         .chunks(stretch)
         .zip(values.chunks(stretch))
-        .map(|(next, prev)| {
-            next.iter()
-                .zip(prev)
-                .fold(W::ZERO, |n, (a, b)| n.wadd(W::from_u64(u64::from(a != b))))
-                .to_u64() as usize
-        })
+        .map(|(next, prev)| count_in_lanes::<W>(next.iter().zip(prev).map(|(a, b)| a != b)))
         .sum();
-    changes + 1
+    changes as usize + 1
 }
 
 /// Appends the payload for words.
