@@ -60,6 +60,15 @@ pub(crate) trait Word:
         if signed { self.xor(Self::SIGN) } else { self }
     }
 
+    /// A key whose *signed* order ([`Word::signed_lt`]) is the value's order: `order_key ^ SIGN`,
+    /// so the value itself when signed. Its own inverse. x86 vectors compare 64-bit lanes only
+    /// as signed, so minima and maxima over these keys take one compare a vector, where
+    /// unsigned keys flip both sides of every compare.
+    #[inline]
+    fn signed_key(self, signed: bool) -> Self {
+        if signed { self } else { self.xor(Self::SIGN) }
+    }
+
     /// `(a - b)` interpreted as a signed difference, zig-zagged so small magnitudes stay small.
     #[inline]
     fn zigzag(self) -> Self {

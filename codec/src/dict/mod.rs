@@ -87,17 +87,13 @@ pub fn min_max_i64(values: &[i64]) -> Option<(i64, i64)> {
 /// 64-bit compare).
 #[inline(always)]
 fn key_range_portable<W: Word>(values: &[W], signed: bool) -> Option<(W, W)> {
-    // Compared as `t = key ^ SIGN`, whose signed order is the keys' unsigned order: for signed
-    // values `t` is the value itself, for unsigned ones the value with its top bit flipped. A
-    // signed compare is then one instruction per vector (x86 has no unsigned 64-bit compare,
-    // and comparing keys would flip both sides of every compare).
-    let flip = if signed { W::ZERO } else { W::SIGN };
-    let first = values.first()?.xor(flip);
+    // Compared as signed keys (`order_key ^ SIGN`), one compare a vector.
+    let first = values.first()?.signed_key(signed);
     let (mut min, mut max) = (first, first);
     for &v in values {
-        let t = v.xor(flip);
-        min = if t.signed_lt(min) { t } else { min };
-        max = if max.signed_lt(t) { t } else { max };
+        let k = v.signed_key(signed);
+        min = if k.signed_lt(min) { k } else { min };
+        max = if max.signed_lt(k) { k } else { max };
     }
     Some((min.xor(W::SIGN), max.xor(W::SIGN)))
 }

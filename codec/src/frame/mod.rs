@@ -28,23 +28,17 @@ mod x86;
 /// Estimated bits one patch costs beyond its high bits: its position and its share of counts.
 const PATCH_BITS: u64 = 14;
 
-/// Block minimum in the column's order.
-///
-/// Taken over `t = value ^ flip`, whose signed order is the column's order (`flip` is the top
-/// bit for unsigned columns, nothing for signed ones), so each step is one signed compare: x86
-/// vectors have no unsigned 64-bit one, and an unsigned minimum flipped both sides of each.
+/// Block minimum in the column's order, taken over [`Word::signed_key`]s.
 #[inline]
 fn block_min<W: Word>(block: &[W], kind: Kind) -> W {
-    let flip = if kind == Kind::Signed {
-        W::ZERO
-    } else {
-        W::SIGN
-    };
-    let t = block.iter().fold(W::MAX.xor(W::SIGN), |m, &v| {
-        let t = v.xor(flip);
-        if t.signed_lt(m) { t } else { m }
+    // A signed key is the value with this bit flipped (zero's key); flipping by a value the
+    // loop does not branch on keeps the pass one compare a vector.
+    let flip = W::ZERO.signed_key(kind == Kind::Signed);
+    let key = block.iter().fold(W::MAX.xor(W::SIGN), |m, &v| {
+        let k = v.xor(flip);
+        if k.signed_lt(m) { k } else { m }
     });
-    t.xor(flip)
+    key.xor(flip)
 }
 
 /// Histogram of bit lengths of `u` values, index = bits needed: the input of the exhaustive scan
