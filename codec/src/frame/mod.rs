@@ -298,8 +298,9 @@ fn minus_base<W: Word>(block: &[W], base: W, u: &mut [W; BLOCK]) {
 
 /// Appends the position and high bits of every value of `u` wider than `width`, of which there
 /// are `count` (the width choice counted them). One branch-free pass flags them a byte each.
-/// When patches are sparse the flags are then read eight at a time, so the walk costs one step
-/// per patch and per eight values rather than a step per value.
+/// When patches are sparse the flags are then folded into one bit mask per 64 values and the
+/// masks walked a set bit at a time, so the walk costs one step per patch and per 64 values,
+/// and its loop exits (the branches a CPU cannot predict) come once per 64 values.
 #[inline(always)]
 fn collect_patches<W: Word>(
     u: &[W],
@@ -330,17 +331,32 @@ fn collect_patches<W: Word>(
     }
     positions.reserve(count);
     highs.reserve(count);
-    for (w, eight) in flags.chunks_exact(8).enumerate() {
-        let mut word = u64::from_le_bytes([
-            eight[0], eight[1], eight[2], eight[3], eight[4], eight[5], eight[6], eight[7],
-        ]);
-        while word != 0 {
-            let i = w * 8 + (word.trailing_zeros() / 8) as usize;
+    for (g, group) in flags.chunks_exact(64).enumerate() {
+        let mut mask = flag_bits(group);
+        while mask != 0 {
+            let i = g * 64 + mask.trailing_zeros() as usize;
             positions.push(i as u16);
             highs.push(u[i].shr(width));
-            word &= word - 1;
+            mask &= mask - 1;
         }
     }
+}
+
+/// The 0/1 bytes of `flags` (64 of them) as one mask, bit `i` = `flags[i]`.
+#[inline(always)]
+fn flag_bits(flags: &[u8]) -> u64 {
+    // Eight 0/1 bytes times this constant gather byte `j` at bit `56 + j`, and no two partial
+    // products meet, so nothing carries into the top byte.
+    const GATHER: u64 = 0x0102_0408_1020_4080;
+    flags
+        .chunks_exact(8)
+        .enumerate()
+        .fold(0, |mask, (j, eight)| {
+            let word = u64::from_le_bytes([
+                eight[0], eight[1], eight[2], eight[3], eight[4], eight[5], eight[6], eight[7],
+            ]);
+            mask | (word.wrapping_mul(GATHER) >> 56) << (8 * j)
+        })
 }
 
 /// The packed blocks with their widths, bases and patches, unpacked one block per call.
@@ -687,6 +703,32 @@ mod tests {
             counts_choose_as_the_histogram(&block);
             let small: Vec<u16> = shifts.iter().map(|&(s, r)| (r >> (s % 16 + 48)) as u16).collect();
             counts_choose_as_the_histogram(&small);
+        }
+    }
+
+    /// Each flag byte lands on its own bit, whatever its neighbours: single flags at every
+    /// position, all of them, and a pseudo-random mix.
+    #[test]
+    fn flag_bytes_fold_into_their_bits() {
+        let naive = |f: &[u8]| (0..64).fold(0u64, |m, i| m | u64::from(f[i]) << i);
+        let mut cases: Vec<[u8; 64]> = (0..64)
+            .map(|i| {
+                let mut f = [0u8; 64];
+                f[i] = 1;
+                f
+            })
+            .collect();
+        cases.push([1; 64]);
+        cases.push([0; 64]);
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        cases.push(std::array::from_fn(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x & 1) as u8
+        }));
+        for f in cases {
+            assert_eq!(super::flag_bits(&f), naive(&f), "{f:?}");
         }
     }
 
